@@ -1,0 +1,135 @@
+package io.adtrack.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loopback TCP proxy that can cut the line: {@link #cut()} closes every open connection and refuses new ones,
+ * {@link #restore()} accepts again. Lets a test take a dependency "down" without losing its data, the way a
+ * network partition or a failover would.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TcpProxy.class);
+
+  private final int listenPort;
+  private final int targetPort;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private ServerSocket server;
+  private Thread acceptor;
+
+  private TcpProxy(int listenPort, int targetPort) {
+    this.listenPort = listenPort;
+    this.targetPort = targetPort;
+  }
+
+  /** Starts a proxy on a free port forwarding to {@code localhost:targetPort}. */
+  public static TcpProxy start(int targetPort) {
+    TcpProxy proxy = new TcpProxy(FreePorts.next(), targetPort);
+    proxy.restore();
+    return proxy;
+  }
+
+  public int port() {
+    return listenPort;
+  }
+
+  /** Accepts connections again (no-op when already open). */
+  public synchronized void restore() {
+    if (server != null) {
+      return;
+    }
+    try {
+      ServerSocket socket = new ServerSocket();
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort));
+      server = socket;
+    } catch (IOException e) {
+      throw new UncheckedIOException("proxy cannot listen on " + listenPort, e);
+    }
+    ServerSocket current = server;
+    acceptor = new Thread(() -> acceptLoop(current), "tcp-proxy-" + listenPort);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** Closes every connection and refuses new ones until {@link #restore()}. */
+  public synchronized void cut() {
+    if (server == null) {
+      return;
+    }
+    closeQuietly(server);
+    server = null;
+    for (Socket socket : sockets) {
+      closeQuietly(socket);
+    }
+    sockets.clear();
+  }
+
+  @Override
+  public void close() {
+    cut();
+  }
+
+  private void acceptLoop(ServerSocket listener) {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+        sockets.add(client);
+        sockets.add(upstream);
+        pipe(client, upstream);
+        pipe(upstream, client);
+      } catch (SocketException e) {
+        LOG.debug("proxy on {} stopped accepting: {}", listenPort, e.getMessage());
+      } catch (IOException e) {
+        LOG.warn("proxy on {} failed to connect to {}", listenPort, targetPort, e);
+      }
+    }
+  }
+
+  private void pipe(Socket from, Socket to) {
+    Thread thread = new Thread(() -> {
+      byte[] buffer = new byte[16 * 1024];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+          out.write(buffer, 0, read);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // The other direction or cut() closed the pair: nothing left to forward.
+        LOG.trace("proxy pipe closed: {}", e.getMessage());
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+        sockets.remove(from);
+        sockets.remove(to);
+      }
+    }, "tcp-proxy-pipe-" + listenPort);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Closing is best effort; a socket that will not close is already dead to us.
+      LOG.trace("close failed", e);
+    }
+  }
+}

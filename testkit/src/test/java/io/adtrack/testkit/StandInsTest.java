@@ -1,0 +1,75 @@
+package io.adtrack.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** Each stand-in starts, answers over a real connection, and survives what the outage tests do to it. */
+class StandInsTest {
+
+  @Test
+  void kinesaliteKeepsRecordsAcrossRestart() {
+    try (KinesisEmulator kinesis = KinesisEmulator.kinesalite()) {
+      kinesis.createStream("restart-test", 2);
+      kinesis.client().putRecord(b -> b.streamName("restart-test").partitionKey("a")
+          .data(SdkBytes.fromUtf8String("before")));
+      kinesis.stop();
+      kinesis.restart();
+      kinesis.client().putRecord(b -> b.streamName("restart-test").partitionKey("b")
+          .data(SdkBytes.fromUtf8String("after")));
+
+      assertThat(kinesis.readAll("restart-test")).extracting(r -> r.data().asUtf8String())
+          .containsExactlyInAnyOrder("before", "after");
+    }
+  }
+
+  @Test
+  void dynamoDbLocalCreatesTablesAndStoresItems() {
+    try (DynamoDbLocal dynamo = DynamoDbLocal.start()) {
+      dynamo.client().createTable(b -> b.tableName("stand-in-table").billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(AttributeDefinition.builder().attributeName("k")
+              .attributeType(ScalarAttributeType.S).build())
+          .keySchema(KeySchemaElement.builder().attributeName("k").keyType(KeyType.HASH).build()));
+
+      assertThat(dynamo.client().listTables().tableNames()).containsExactly("stand-in-table");
+    }
+  }
+
+  @Test
+  void redisBehindProxyIsUnreachableWhileCutAndBackAfterRestore() throws IOException {
+    try (RedisServerFixture redis = RedisServerFixture.start(); TcpProxy proxy = TcpProxy.start(redis.port())) {
+      assertThat(ping(proxy.port())).isEqualTo("+PONG");
+
+      proxy.cut();
+      assertThatThrownBy(() -> ping(proxy.port())).isInstanceOf(IOException.class);
+
+      proxy.restore();
+      assertThat(ping(proxy.port())).isEqualTo("+PONG");
+    }
+  }
+
+  private static String ping(int port) throws IOException {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(2_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] reply = new byte[5];
+      int read = in.readNBytes(reply, 0, 5);
+      return new String(reply, 0, read, StandardCharsets.US_ASCII);
+    }
+  }
+}
