@@ -1,0 +1,72 @@
+package io.adtrack.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.adtrack.bench.baseline.BaselineServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The generator against real servers over real connections; no assertion depends on how fast the machine is. */
+class LoadGeneratorTest {
+
+  private static final int SLOW_MILLIS = 50;
+
+  private static Vertx vertx;
+  private static LoadGenerator generator;
+  private static int baselinePort;
+  private static int slowPort;
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    vertx = Vertx.vertx();
+    generator = new LoadGenerator(2);
+    baselinePort = io.adtrack.testkit.FreePorts.next();
+    BaselineServer.deploy(vertx, baselinePort, 300, 1).toCompletionStage().toCompletableFuture().get();
+    // Answers every request SLOW_MILLIS late: with one connection, requests must queue behind each other.
+    HttpServer slow = vertx.createHttpServer()
+        .requestHandler(request -> vertx.setTimer(SLOW_MILLIS, id -> request.response().end("ok")))
+        .listen(0).toCompletionStage().toCompletableFuture().get();
+    slowPort = slow.actualPort();
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    generator.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
+  @Test
+  void shouldCountEveryAnswerByStatus_inAClosedLoopRound() {
+    RequestMix mix = RequestMix.click(List.of("p1", "p2"));
+
+    LoadResult result = generator.closedLoop("baseline", "localhost", baselinePort, 4, mix, Duration.ofMillis(300));
+
+    assertThat(result.errors()).isZero();
+    assertThat(result.statusCounts()).containsOnlyKeys(302);
+    assertThat(result.answered()).isPositive().isEqualTo(result.latencyMicros().getTotalCount());
+    assertThat(result.acknowledged()).isEqualTo(result.answered());
+    assertThat(result.requestsPerSecond()).isPositive();
+  }
+
+  @Test
+  void shouldMeasureFromTheIntendedSendTime_whenRequestsQueueBehindASlowServer() {
+    // 20 requests planned over 0.4 s, one connection, each answer >= 50 ms: they take >= 1 s in a row, so the
+    // last one, planned at ~0.38 s, cannot be answered before ~1 s: >= 0.55 s after its intended time, although
+    // its own round trip (service time) is ~50 ms.
+    RequestMix mix = RequestMix.event(List.of("p"));
+
+    LoadResult result = generator.constantRate("slow", "localhost", slowPort, 1, mix, 50, Duration.ofMillis(400));
+
+    assertThat(result.answered()).isEqualTo(20);
+    assertThat(result.latencyMicros().getTotalCount()).isEqualTo(20);
+    long requiredQueueing = 20L * SLOW_MILLIS * 1000 - 400_000 - 50_000;
+    assertThat(result.latencyMicros().getMaxValue()).isGreaterThanOrEqualTo(requiredQueueing);
+    assertThat(result.latencyMicros().getMaxValue()).isGreaterThanOrEqualTo(result.serviceMicros().getMaxValue());
+    assertThat(result.serviceMicros().getMinValue()).isGreaterThanOrEqualTo(SLOW_MILLIS * 1000L);
+  }
+}
