@@ -1,0 +1,108 @@
+package io.adtrack.updater;
+
+import static io.adtrack.updater.TestRecords.records;
+import static io.adtrack.updater.TestRecords.sequenceNumbers;
+import static io.adtrack.updater.TestRecords.uniqueId;
+import static io.adtrack.updater.TestRecords.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.testkit.TcpProxy;
+import io.adtrack.updater.coredata.ProgramValidator;
+import io.adtrack.updater.redis.ProgramStore;
+import io.adtrack.updater.redis.RedisClients;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Redis becomes unreachable in the middle of a batch (a proxy in front of it cuts every connection, the data
+ * stays): the failed record and every later one are reported in order, and a rerun of those converges.
+ */
+class RedisOutageTest {
+
+  private static final int PROGRAMS = 1000;
+
+  private static RedisServerFixture redis;
+  private static TcpProxy proxy;
+  private static RedisClient viaProxy;
+  private static RedisClient direct;
+  private static ChannelRecorder channel;
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServerFixture.start();
+    proxy = TcpProxy.start(redis.port());
+    viaProxy = RedisClients.create(UpdaterConfig.fromUrl("redis://localhost:" + proxy.port(), 2000));
+    direct = RedisClients.create(UpdaterConfig.fromUrl(redis.url(), 2000));
+    channel = ChannelRecorder.subscribe(redis.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    channel.close();
+    viaProxy.close();
+    direct.close();
+    proxy.close();
+    redis.close();
+  }
+
+  @Test
+  void shouldReportFailedAndAllLaterRecordsInOrder_andConvergeOnRerun_whenRedisGoesAwayMidBatch() {
+    String prefix = uniqueId("outage") + "-";
+    // Every program twice (version 1, then version 2 later in the batch): a rerun must still end on version 2.
+    List<String> documents = new ArrayList<>();
+    for (int version = 1; version <= 2; version++) {
+      for (int i = 0; i < PROGRAMS; i++) {
+        documents.add(upsert(prefix + i, version, "v" + version));
+      }
+    }
+    List<KinesisEventRecord> batch = records(documents);
+    String trigger = prefix + 5;
+    AtomicBoolean cutDone = new AtomicBoolean();
+    channel.onMessage(message -> {
+      // Once only: the rerun announces this program again (version 2) and must find Redis reachable.
+      if (trigger.equals(message.path("programId").asText()) && cutDone.compareAndSet(false, true)) {
+        proxy.cut();
+      }
+    });
+    RedisUpdaterHandler handler = new RedisUpdaterHandler(
+        new CoreDataUpdater(new ProgramValidator(), new ProgramStore(viaProxy)));
+
+    StreamsEventResponse response = handler.handleRequest(TestRecords.event(batch), null);
+
+    List<String> failed = response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
+    assertThat(failed).as("records reported after the cut").isNotEmpty();
+    int firstFailed = sequenceNumbers(batch).indexOf(failed.get(0));
+    // The trigger's own reply may be lost in the cut, so it can be the first failure, never an earlier record.
+    assertThat(firstFailed).isGreaterThanOrEqualTo(5);
+    assertThat(failed).containsExactlyElementsOf(sequenceNumbers(batch.subList(firstFailed, batch.size())));
+
+    proxy.restore();
+    List<KinesisEventRecord> rerun = batch.subList(firstFailed, batch.size());
+    assertThat(handler.handleRequest(TestRecords.event(rerun), null).getBatchItemFailures()).isEmpty();
+
+    for (int i = 0; i < PROGRAMS; i++) {
+      Map<String, String> stored = direct.hgetAll(ProgramStore.hashKey(prefix + i));
+      assertThat(stored).containsEntry("version", "2").containsEntry("programName", "v2");
+    }
+    channel.drain();
+    // As if nothing failed: each version of each program announced exactly once (a change applied just before
+    // the cut comes back stale on the rerun and is not announced again).
+    Map<String, Long> announcements = channel.messagesWithPrefix(prefix).stream()
+        .collect(Collectors.groupingBy(m -> m.get("programId").asText() + "@" + m.get("version").asText(),
+            Collectors.counting()));
+    assertThat(announcements).hasSize(2 * PROGRAMS);
+    assertThat(Set.copyOf(announcements.values())).containsExactly(1L);
+  }
+}
