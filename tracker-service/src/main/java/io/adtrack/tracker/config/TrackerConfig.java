@@ -1,6 +1,8 @@
 package io.adtrack.tracker.config;
 
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,29 @@ public record TrackerConfig(
       "CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_SECONDS", "KINESIS_LINGER_MS", "KINESIS_BUFFER_MAX_RECORDS",
       "KINESIS_BUFFER_MAX_BYTES", "KINESIS_MAX_IN_FLIGHT", "SHUTDOWN_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
       "MAX_EVENTS_PER_REQUEST");
+
+  /** {@link #redisUrl()} without its user info, safe to log. */
+  public String redisUrlForLogs() {
+    URI uri = URI.create(redisUrl);
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+  }
+
+  /** Like the record's own, but with {@link #redisUrlForLogs()}: a logged config must not leak the password. */
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder("TrackerConfig[");
+    for (RecordComponent component : TrackerConfig.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = "redisUrl".equals(component.getName()) ? redisUrlForLogs() : component.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("record accessor not callable: " + component.getName(), e);
+      }
+      text.append(text.length() > "TrackerConfig[".length() ? ", " : "").append(component.getName()).append('=')
+          .append(value);
+    }
+    return text.append(']').toString();
+  }
 
   /** The configuration of the local pipeline: every default. */
   public static TrackerConfig defaults() {
@@ -130,11 +155,21 @@ public record TrackerConfig(
       return Optional.of(uri);
     }
 
+    /**
+     * The URL may carry a password, so no error here repeats it, nor the parser's message (which quotes the input),
+     * nor carries the parser's exception as a cause.
+     */
     String redisUrl(String name, String fallback) {
       String raw = string(name, fallback);
-      URI uri = parse(name, raw, URI::create);
+      URI uri;
+      try {
+        uri = new URI(raw);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(name + " is not a valid URL (value not shown: it may hold a password)");
+      }
       if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-        throw new IllegalArgumentException(name + " must be redis://host:port or rediss://host:port");
+        throw new IllegalArgumentException(name + " must be redis://host:port or rediss://host:port"
+            + " (value not shown: it may hold a password)");
       }
       return raw;
     }

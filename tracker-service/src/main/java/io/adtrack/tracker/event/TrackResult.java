@@ -1,0 +1,41 @@
+package io.adtrack.tracker.event;
+
+import io.adtrack.proto.TrackingEvent;
+import io.adtrack.tracker.metrics.Outcome;
+import io.adtrack.tracker.program.Program;
+import io.adtrack.tracker.validation.Rejection;
+
+/** How one tracking call ended; each route turns it into its own kind of response. */
+public sealed interface TrackResult
+    permits TrackResult.Accepted, TrackResult.Rejected, TrackResult.Unavailable, TrackResult.Failed {
+
+  Outcome outcome();
+
+  /** Valid, and the event is in the producer buffer. */
+  record Accepted(TrackingEvent event, Program program) implements TrackResult {
+    @Override
+    public Outcome outcome() {
+      return Outcome.ACCEPTED;
+    }
+  }
+
+  /** Refused for a reason of the call's own (400/404/410). */
+  record Rejected(Rejection rejection) implements TrackResult {
+    @Override
+    public Outcome outcome() {
+      return rejection.outcome();
+    }
+  }
+
+  /** Could not be decided or kept right now (503, retry later): Redis failing or the buffer full. */
+  record Unavailable(Outcome outcome, String message) implements TrackResult {
+  }
+
+  /** Something broke that retrying will not fix (500), e.g. malformed core data. */
+  record Failed(String message) implements TrackResult {
+    @Override
+    public Outcome outcome() {
+      return Outcome.ERROR;
+    }
+  }
+}

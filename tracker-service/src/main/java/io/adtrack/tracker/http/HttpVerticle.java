@@ -1,0 +1,129 @@
+package io.adtrack.tracker.http;
+
+import io.adtrack.tracker.event.EventIntake;
+import io.adtrack.tracker.health.Readiness;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public port: the routes of DESIGN.md's table and nothing else (no administrative routes). Deployed once per
+ * core; all instances share the port and the intake. A failed listen (port taken) fails the deployment.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  /** Longest request line (method, URL, version) accepted; longer gets 414. */
+  public static final int MAX_INITIAL_LINE_LENGTH = 4096;
+  /** Largest total header size accepted; larger gets 431. */
+  public static final int MAX_HEADER_SIZE = 8192;
+  private static final CharSequence PROMETHEUS_TEXT =
+      HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
+
+  private final int port;
+  private final int maxBodyBytes;
+  private final TrackingHandlers tracking;
+  private final BatchEventsHandler batch;
+  private final Readiness readiness;
+  private final PrometheusMeterRegistry registry;
+  private final AtomicInteger boundPort;
+
+  /**
+   * @param boundPort receives the port actually bound (useful when {@code port} is 0)
+   */
+  public HttpVerticle(int port, int maxBodyBytes, int maxEventsPerRequest, EventIntake intake, Readiness readiness,
+      PrometheusMeterRegistry registry, AtomicInteger boundPort) {
+    this.port = port;
+    this.maxBodyBytes = maxBodyBytes;
+    this.tracking = new TrackingHandlers(intake);
+    this.batch = new BatchEventsHandler(intake, maxEventsPerRequest);
+    this.readiness = readiness;
+    this.registry = registry;
+    this.boundPort = boundPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+        .setMaxHeaderSize(MAX_HEADER_SIZE)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(router())
+        .invalidRequestHandler(HttpVerticle::handleInvalidRequest)
+        .listen(port)
+        .onSuccess(server -> boundPort.set(server.actualPort()));
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/event/:programId").handler(tracking::handleEvent);
+    router.get("/pixel/:programId").handler(tracking::handlePixel);
+    router.get("/click/:programId").handler(tracking::handleClick);
+    router.post("/events")
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
+        .handler(batch::handleEvents);
+    router.get("/health/live").handler(rc -> Responses.json(rc.response(), 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::handleReady);
+    router.get("/metrics").handler(this::handleMetrics);
+
+    router.errorHandler(400, rc -> Responses.error(rc.response(), 400, "bad request"));
+    router.errorHandler(404, rc -> Responses.error(rc.response(), 404, "no such route: " + rc.request().path()));
+    router.errorHandler(405, rc -> Responses.error(rc.response(), 405,
+        "method " + rc.request().method() + " not allowed on " + rc.request().path()));
+    router.errorHandler(413, rc -> Responses.error(rc.response(), 413,
+        "request body larger than " + maxBodyBytes + " bytes"));
+    router.errorHandler(415, rc -> Responses.error(rc.response(), 415, "Content-Type must be application/json"));
+    router.errorHandler(500, HttpVerticle::handleUnexpected);
+    return router;
+  }
+
+  private void handleReady(RoutingContext rc) {
+    JsonObject report = readiness.report();
+    Responses.json(rc.response(), "UP".equals(report.getString("status")) ? 200 : 503, report);
+  }
+
+  private void handleMetrics(RoutingContext rc) {
+    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(registry.scrape());
+  }
+
+  private static void handleUnexpected(RoutingContext rc) {
+    LOG.error("Unexpected failure answering {} {}", rc.request().method(), rc.request().path(), rc.failure());
+    if (!rc.response().ended()) {
+      Responses.error(rc.response(), 500, "internal error");
+    }
+  }
+
+  /** Requests Netty could not even decode: too long a URL (414), too big headers (431), or garbage (400). */
+  private static void handleInvalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "URL longer than allowed";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "request headers larger than " + MAX_HEADER_SIZE + " bytes";
+    } else {
+      status = 400;
+      message = "malformed HTTP request";
+    }
+    request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    Responses.error(request.response(), status, message);
+  }
+}

@@ -1,0 +1,54 @@
+package io.adtrack.tracker.http;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/** How the tracker answers: JSON bodies with precise statuses, and the pixel GIF. */
+final class Responses {
+
+  static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  static final CharSequence IMAGE_GIF = HttpHeaders.createOptimized("image/gif");
+  static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  /** Seconds a client should wait after a 503; short, since outages we answer 503 for heal on their own. */
+  static final CharSequence RETRY_AFTER_SECONDS = HttpHeaders.createOptimized("1");
+
+  /** A 1x1 transparent GIF (43 bytes). */
+  private static final byte[] PIXEL = {
+      0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, (byte) 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+      (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x21, (byte) 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00,
+      0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B};
+
+  private Responses() {
+  }
+
+  static void json(HttpServerResponse response, int status, JsonObject body) {
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body.toBuffer());
+  }
+
+  /** An error: {@code {"error":"...","status":N}}. A 503 also says when to retry. */
+  static void error(HttpServerResponse response, int status, String message) {
+    if (status == 503) {
+      response.putHeader(RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    json(response, status, errorBody(status, message));
+  }
+
+  static JsonObject errorBody(int status, String message) {
+    return new JsonObject().put("error", message).put("status", status);
+  }
+
+  /** The pixel, whatever happened to the call: a page never shows a broken image. */
+  static void pixel(HttpServerResponse response, int status) {
+    MultiMap headers = response.headers();
+    headers.set(HttpHeaders.CONTENT_TYPE, IMAGE_GIF);
+    headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    if (status == 503) {
+      headers.set(RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    response.setStatusCode(status).end(Buffer.buffer(PIXEL));
+  }
+}

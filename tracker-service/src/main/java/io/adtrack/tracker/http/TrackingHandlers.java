@@ -1,0 +1,148 @@
+package io.adtrack.tracker.http;
+
+import io.adtrack.proto.EventType;
+import io.adtrack.proto.TrackingEvent;
+import io.adtrack.tracker.event.ClientInfo;
+import io.adtrack.tracker.event.EventIntake;
+import io.adtrack.tracker.event.TrackResult;
+import io.adtrack.tracker.metrics.Route;
+import io.adtrack.tracker.validation.CallParameters;
+import io.adtrack.tracker.validation.CallValidation;
+import io.adtrack.tracker.validation.InvalidCallException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** GET /event, /pixel and /click: the same intake, three ways of answering. */
+final class TrackingHandlers {
+
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final String PROGRAM_ID = "programId";
+
+  private final EventIntake intake;
+
+  TrackingHandlers(EventIntake intake) {
+    this.intake = intake;
+  }
+
+  /** GET /event/{programId}: 200 with the enriched event as JSON, else a JSON error. */
+  void handleEvent(RoutingContext rc) {
+    track(rc, Route.EVENT, EventType.EVENT, (response, result) -> {
+      if (result instanceof TrackResult.Accepted accepted) {
+        Responses.json(response, 200, enrichedEvent(accepted.event()));
+      } else {
+        answerError(response, result);
+      }
+    });
+  }
+
+  /** GET /pixel/{programId}: always the GIF; 503 (with the GIF) only when the call should be retried. */
+  void handlePixel(RoutingContext rc) {
+    track(rc, Route.PIXEL, EventType.IMPRESSION, (response, result) ->
+        Responses.pixel(response, result instanceof TrackResult.Unavailable ? 503 : 200));
+  }
+
+  /** GET /click/{programId}: 302 to the program's landing URL (never one from the request), else a JSON error. */
+  void handleClick(RoutingContext rc) {
+    track(rc, Route.CLICK, EventType.CLICK, (response, result) -> {
+      if (result instanceof TrackResult.Accepted accepted) {
+        response.setStatusCode(302)
+            .putHeader(HttpHeaders.LOCATION, accepted.program().landingUrl().orElseThrow())
+            .putHeader(HttpHeaders.CACHE_CONTROL, Responses.NO_STORE)
+            .end();
+      } else {
+        answerError(response, result);
+      }
+    });
+  }
+
+  /** Sends a JSON error for anything but an accepted call. */
+  static void answerError(HttpServerResponse response, TrackResult result) {
+    if (result instanceof TrackResult.Rejected rejected) {
+      Responses.error(response, rejected.rejection().status(), rejected.rejection().message());
+    } else if (result instanceof TrackResult.Unavailable unavailable) {
+      Responses.error(response, 503, unavailable.message());
+    } else if (result instanceof TrackResult.Failed failed) {
+      Responses.error(response, 500, failed.message());
+    }
+  }
+
+  private void track(RoutingContext rc, Route route, EventType type, Answer answer) {
+    HttpServerRequest request = rc.request();
+    HttpServerResponse response = rc.response();
+    CallParameters call;
+    try {
+      call = queryParameters(rc);
+    } catch (InvalidCallException e) {
+      answer.send(response, intake.reject(route, e.rejection()));
+      return;
+    }
+    intake.track(rc.vertx().getOrCreateContext(), route, type, rc.pathParam(PROGRAM_ID), call, clientInfo(request))
+        .onSuccess(result -> answer.send(response, result))
+        .onFailure(rc::fail);
+  }
+
+  private static CallParameters queryParameters(RoutingContext rc) {
+    String query = rc.request().query();
+    if (query == null || query.isEmpty()) {
+      return CallParameters.NONE;
+    }
+    MultiMap params;
+    try {
+      // Query only: request().params() would mix in the path parameter.
+      params = rc.queryParams();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCallException("query string is not properly URL-encoded");
+    }
+    Map<String, List<String>> byName = new LinkedHashMap<>();
+    for (String name : params.names()) {
+      byName.put(name, params.getAll(name));
+    }
+    return CallValidation.parseQuery(byName);
+  }
+
+  static ClientInfo clientInfo(HttpServerRequest request) {
+    String forwarded = request.getHeader(X_FORWARDED_FOR);
+    String clientIp = null;
+    if (forwarded != null) {
+      int comma = forwarded.indexOf(',');
+      clientIp = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+    }
+    if (clientIp == null || clientIp.isEmpty()) {
+      clientIp = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    }
+    return new ClientInfo(orEmpty(request.getHeader(HttpHeaders.USER_AGENT)),
+        orEmpty(request.getHeader(HttpHeaders.REFERER)), clientIp == null ? "" : clientIp);
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  /** The /event answer: the enriched event, never the checksum (the event does not carry it). */
+  private static JsonObject enrichedEvent(TrackingEvent event) {
+    return new JsonObject()
+        .put("messageId", event.getMessageId())
+        .put("type", event.getType().name())
+        .put("programId", event.getProgramId())
+        .put("programName", event.getProgramName())
+        .put("customerId", event.hasCustomerId() ? event.getCustomerId() : null)
+        .put("customerName", event.getCustomerName())
+        .put("userAgent", event.getUserAgent())
+        .put("receivedAt", event.getReceivedAt())
+        .put("params", new JsonObject(new LinkedHashMap<>(event.getParamsMap())))
+        .put("valid", true);
+  }
+
+  /** How a route answers a result. */
+  @FunctionalInterface
+  private interface Answer {
+    void send(HttpServerResponse response, TrackResult result);
+  }
+}

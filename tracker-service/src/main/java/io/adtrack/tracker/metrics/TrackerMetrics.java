@@ -1,0 +1,85 @@
+package io.adtrack.tracker.metrics;
+
+import io.adtrack.tracker.cache.CacheStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.function.Supplier;
+
+/**
+ * Every meter of the tracker, registered once. Request counters are looked up by enum ordinals rather than by
+ * tags, so counting costs the hot path an array read and an increment.
+ */
+public final class TrackerMetrics implements CacheStats {
+
+  private final MeterRegistry registry;
+  private final Counter[][] requests = new Counter[Route.values().length][Outcome.values().length];
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
+  private final Timer redisLatency;
+  private final Counter kinesisBatches;
+  private final Counter recordsSent;
+  private final Counter recordsFailed;
+  private final Counter recordsRetried;
+
+  public TrackerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (Route route : Route.values()) {
+      for (Outcome outcome : Outcome.values()) {
+        requests[route.ordinal()][outcome.ordinal()] = Counter.builder("tracker.requests")
+            .description("Tracking calls by route and outcome (POST /events counts each event)")
+            .tag("route", route.tag()).tag("outcome", outcome.tag())
+            .register(registry);
+      }
+    }
+    cacheHits = Counter.builder("tracker.cache.hits").description("L1 lookups answered from the cache")
+        .register(registry);
+    cacheMisses = Counter.builder("tracker.cache.misses").description("L1 lookups that needed Redis")
+        .register(registry);
+    redisLatency = Timer.builder("tracker.redis.latency").description("HGETALL program:{id} round trips")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    kinesisBatches = Counter.builder("tracker.kinesis.batches").description("PutRecords calls made")
+        .register(registry);
+    recordsSent = Counter.builder("tracker.kinesis.records.sent").description("Records Kinesis stored")
+        .register(registry);
+    recordsFailed = Counter.builder("tracker.kinesis.records.failed")
+        .description("Records a PutRecords did not store (each is retried)").register(registry);
+    recordsRetried = Counter.builder("tracker.kinesis.records.retried").description("Records sent again")
+        .register(registry);
+  }
+
+  public void request(Route route, Outcome outcome) {
+    requests[route.ordinal()][outcome.ordinal()].increment();
+  }
+
+  @Override
+  public void hit() {
+    cacheHits.increment();
+  }
+
+  @Override
+  public void miss() {
+    cacheMisses.increment();
+  }
+
+  public Timer redisLatency() {
+    return redisLatency;
+  }
+
+  /** One PutRecords call ended: how many records it carried, how many Kinesis stored, how many are retried. */
+  public void batch(int sent, int failed) {
+    kinesisBatches.increment();
+    recordsSent.increment(sent);
+    recordsFailed.increment(failed);
+  }
+
+  public void retried(int records) {
+    recordsRetried.increment(records);
+  }
+
+  /** Registers a gauge read at scrape time. */
+  public void gauge(String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+}

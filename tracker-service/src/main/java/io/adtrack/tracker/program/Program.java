@@ -1,0 +1,36 @@
+package io.adtrack.tracker.program;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * An ad program's core data as the tracker needs it (DESIGN.md "Core data"). Optional fields are absent rather than
+ * null, so validation never trips over a program published without them.
+ *
+ * @param validFrom  first instant the program may be tracked (inclusive); absent = since ever
+ * @param validUntil first instant it may no longer be tracked (exclusive); absent = for ever
+ */
+public record Program(
+    String programId,
+    String programName,
+    OptionalLong customerId,
+    String customerName,
+    Optional<String> checksum,
+    Optional<Instant> validFrom,
+    Optional<Instant> validUntil,
+    Optional<String> landingUrl,
+    long version) {
+
+  /** Whether the program may be tracked at {@code now}: {@code validFrom <= now < validUntil}. */
+  public boolean isValidAt(Instant now) {
+    return validFrom.map(from -> !now.isBefore(from)).orElse(true)
+        && validUntil.map(now::isBefore).orElse(true);
+  }
+
+  /** The checksum is a shared secret between advertiser and tracker: keep it out of logs. */
+  @Override
+  public String toString() {
+    return "Program[" + programId + " v" + version + "]";
+  }
+}

@@ -1,0 +1,157 @@
+package io.adtrack.tracker.validation;
+
+import io.adtrack.tracker.program.Program;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The three questions of ad tracking (DESIGN.md): is the id well-formed, are the parameters well-formed, and does
+ * the call match a program that is valid now. Pure functions, so the rules are tested without a server.
+ */
+public final class CallValidation {
+
+  private static final int MAX_ID_LENGTH = 64;
+  private static final int MAX_CUSTOMER_ID_DIGITS = 18;
+
+  private CallValidation() {
+  }
+
+  /** Whether {@code id} is 1–64 characters of {@code [A-Za-z0-9_-]}. Written out because it runs on every call. */
+  public static boolean isValidProgramId(String id) {
+    if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The rejection for a malformed id, or null when it is well-formed. */
+  public static Rejection checkProgramId(String id) {
+    return isValidProgramId(id) ? null
+        : Rejection.badRequest("programId must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'");
+  }
+
+  /**
+   * Reads query parameters (each name with all its values, as given).
+   *
+   * @throws InvalidCallException when a value is malformed, repeated, or the call carries too many or too long
+   *                              parameters
+   */
+  public static CallParameters parseQuery(Map<String, List<String>> query) {
+    OptionalLong customerId = OptionalLong.empty();
+    Optional<String> checksum = Optional.empty();
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> entry : query.entrySet()) {
+      String name = entry.getKey();
+      List<String> values = entry.getValue();
+      if (values.size() != 1) {
+        throw new InvalidCallException("parameter " + shortened(name) + " is given more than once");
+      }
+      String value = values.get(0);
+      if (CallParameters.CUSTOMER_ID.equals(name)) {
+        customerId = OptionalLong.of(parseCustomerId(value));
+      } else if (CallParameters.CHECKSUM.equals(name)) {
+        checksum = Optional.of(checkChecksum(value));
+      } else {
+        addParam(params, name, value);
+      }
+    }
+    return new CallParameters(customerId, checksum, params);
+  }
+
+  /**
+   * Parses a customer id: decimal digits only (no sign, no spaces), at most 18 of them.
+   *
+   * @throws InvalidCallException otherwise
+   */
+  public static long parseCustomerId(String value) {
+    if (value.isEmpty() || value.length() > MAX_CUSTOMER_ID_DIGITS) {
+      throw new InvalidCallException("customerId must be a number of 1-18 digits");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new InvalidCallException("customerId must be a number of 1-18 digits");
+      }
+    }
+    return Long.parseLong(value);
+  }
+
+  /**
+   * Checks a checksum's form.
+   *
+   * @throws InvalidCallException when it is empty or too long
+   */
+  public static String checkChecksum(String value) {
+    if (value.isEmpty() || value.length() > CallParameters.MAX_PARAM_VALUE_LENGTH) {
+      throw new InvalidCallException("checksum must be 1-" + CallParameters.MAX_PARAM_VALUE_LENGTH + " characters");
+    }
+    return value;
+  }
+
+  /**
+   * Adds one extra parameter, enforcing the bounds.
+   *
+   * @throws InvalidCallException when a bound is exceeded
+   */
+  public static void addParam(Map<String, String> params, String name, String value) {
+    if (params.size() >= CallParameters.MAX_PARAMS) {
+      throw new InvalidCallException("at most " + CallParameters.MAX_PARAMS + " extra parameters are allowed");
+    }
+    if (name.isEmpty() || name.length() > CallParameters.MAX_PARAM_NAME_LENGTH) {
+      throw new InvalidCallException("parameter names must be 1-" + CallParameters.MAX_PARAM_NAME_LENGTH
+          + " characters");
+    }
+    if (value.length() > CallParameters.MAX_PARAM_VALUE_LENGTH) {
+      throw new InvalidCallException("parameter " + name + " is longer than "
+          + CallParameters.MAX_PARAM_VALUE_LENGTH + " characters");
+    }
+    if (params.putIfAbsent(name, value) != null) {
+      throw new InvalidCallException("parameter " + name + " is given more than once");
+    }
+  }
+
+  /**
+   * Checks the call against its program: valid now (else 410), and a customerId or checksum the call gives must
+   * match the program's (else 400). The checksum is compared in constant time, so response timing does not
+   * reveal how much of a guess was right.
+   *
+   * @return the rejection, or null when the call is valid
+   */
+  public static Rejection checkAgainst(Program program, CallParameters call, Instant now) {
+    if (!program.isValidAt(now)) {
+      return Rejection.gone("program " + program.programId() + " is not valid now");
+    }
+    if (call.customerId().isPresent()
+        && (program.customerId().isEmpty() || program.customerId().getAsLong() != call.customerId().getAsLong())) {
+      return Rejection.badRequest("customerId does not match the program");
+    }
+    if (call.checksum().isPresent() && !checksumMatches(program, call.checksum().get())) {
+      return Rejection.badRequest("checksum does not match the program");
+    }
+    return null;
+  }
+
+  private static boolean checksumMatches(Program program, String given) {
+    byte[] expected = program.checksum().orElse("").getBytes(StandardCharsets.UTF_8);
+    byte[] actual = given.getBytes(StandardCharsets.UTF_8);
+    // A program without a checksum matches nothing; isEqual still runs, so that case takes no shortcut.
+    return MessageDigest.isEqual(expected, actual) && program.checksum().isPresent();
+  }
+
+  private static String shortened(String name) {
+    return name.length() > MAX_ID_LENGTH ? name.substring(0, MAX_ID_LENGTH) + "..." : name;
+  }
+}

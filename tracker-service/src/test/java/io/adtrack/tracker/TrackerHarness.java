@@ -1,0 +1,231 @@
+package io.adtrack.tracker;
+
+import static org.awaitility.Awaitility.await;
+
+import io.adtrack.proto.TrackingEvent;
+import io.adtrack.testkit.FreePorts;
+import io.adtrack.testkit.KinesisEmulator;
+import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.testkit.TcpProxy;
+import io.adtrack.tracker.config.TrackerConfig;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * A tracker under test with its real stand-ins: Redis (behind a cuttable proxy), kinesalite (behind another), a
+ * stream of its own, and blocking helpers to call the tracker, write core data and read the stream back.
+ */
+public final class TrackerHarness implements AutoCloseable {
+
+  /** Generous: the test machine has 2 cores shared by several builds. */
+  public static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  private final RedisServerFixture redisServer;
+  private final TcpProxy redisProxy;
+  private final KinesisEmulator kinesis;
+  private final TcpProxy kinesisProxy;
+  private final String stream;
+  private final Vertx vertx;
+  private final Redis redisDirect;
+  private final WebClient http;
+  private final Map<String, String> env;
+  private TrackerApplication tracker;
+
+  private TrackerHarness(Map<String, String> overrides) {
+    redisServer = RedisServerFixture.start();
+    redisProxy = TcpProxy.start(redisServer.port());
+    kinesis = KinesisEmulator.kinesalite();
+    kinesisProxy = TcpProxy.start(kinesis.port());
+    stream = "events-" + UUID.randomUUID();
+    kinesis.createStream(stream, 2);
+    vertx = Vertx.vertx();
+    redisDirect = Redis.createClient(vertx, redisServer.url());
+    http = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgentEnabled(false));
+    env = new HashMap<>(Map.of(
+        "HTTP_PORT", Integer.toString(FreePorts.next()),
+        "HTTP_INSTANCES", "2",
+        "REDIS_URL", "redis://localhost:" + redisProxy.port(),
+        "AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + kinesisProxy.port(),
+        "EVENT_STREAM", stream,
+        "KINESIS_LINGER_MS", "10"));
+    env.putAll(overrides);
+  }
+
+  /** Starts stand-ins and a tracker whose environment is the harness defaults plus {@code overrides}. */
+  public static TrackerHarness start(Map<String, String> overrides) {
+    TrackerHarness harness = new TrackerHarness(overrides);
+    harness.startTracker();
+    return harness;
+  }
+
+  public void startTracker() {
+    tracker = TrackerApplication.start(vertx, TrackerConfig.fromEnvironment(env)).await();
+    awaitReady();
+  }
+
+  /** Stops the tracker the way SIGTERM does (HTTP off, flush, close). */
+  public void stopTracker() {
+    tracker.stop().await();
+  }
+
+  public TrackerApplication tracker() {
+    return tracker;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int port() {
+    return tracker.httpPort();
+  }
+
+  public TcpProxy redisProxy() {
+    return redisProxy;
+  }
+
+  public TcpProxy kinesisProxy() {
+    return kinesisProxy;
+  }
+
+  public WebClient http() {
+    return http;
+  }
+
+  public void awaitReady() {
+    await().atMost(PATIENCE).until(() -> get("/health/ready").statusCode() == 200);
+  }
+
+  public static String uniqueId(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 13);
+  }
+
+  // ---- HTTP ----
+
+  public HttpResponse<Buffer> get(String uri) {
+    return get(uri, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  public HttpResponse<Buffer> get(String uri, MultiMap headers) {
+    return send(HttpMethod.GET, uri, headers, null);
+  }
+
+  public HttpResponse<Buffer> post(String uri, String contentType, Buffer body) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (contentType != null) {
+      headers.add("Content-Type", contentType);
+    }
+    return send(HttpMethod.POST, uri, headers, body);
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    var request = http.request(method, port(), "localhost", uri).putHeaders(headers);
+    try {
+      return (body == null ? request.send() : request.sendBuffer(body)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError(method + " " + uri + " got no answer in " + PATIENCE, e);
+    }
+  }
+
+  // ---- core data ----
+
+  /** A program valid now, with a landing URL; {@code extra} overrides or adds fields. */
+  public static Map<String, String> program(String id, long version, Map<String, String> extra) {
+    Map<String, String> fields = new HashMap<>(Map.of(
+        "programId", id,
+        "programName", "name of " + id,
+        "customerId", "9124",
+        "customerName", "Customer2",
+        "checksum", "secret-" + id,
+        "validFrom", "2020-01-01T00:00:00Z",
+        "validUntil", "2100-01-01T00:00:00Z",
+        "landingUrl", "https://advertiser.example/offer/" + id,
+        "version", Long.toString(version)));
+    fields.putAll(extra);
+    fields.values().removeIf(value -> value == null || value.isEmpty());
+    return fields;
+  }
+
+  /** Writes the hash {@code program:{id}} straight to Redis (not through the proxy), as the updater does. */
+  public void storeProgram(Map<String, String> fields) {
+    Request hset = Request.cmd(Command.HSET).arg("program:" + fields.get("programId"));
+    fields.forEach((name, value) -> hset.arg(name).arg(value));
+    redisDirect.send(Request.cmd(Command.DEL).arg("program:" + fields.get("programId"))).await();
+    redisDirect.send(hset).await();
+  }
+
+  /** PUBLISHes a change on core-data-updates without touching any hash. */
+  public void publish(JsonObject change) {
+    redisDirect.send(Request.cmd(Command.PUBLISH).arg("core-data-updates").arg(change.encode())).await();
+  }
+
+  /** The program fields as the updater publishes them (version and customerId as numbers). */
+  public static JsonObject asMessage(Map<String, String> fields) {
+    JsonObject json = new JsonObject();
+    fields.forEach(json::put);
+    json.put("version", Long.parseLong(fields.get("version")));
+    if (fields.containsKey("customerId")) {
+      json.put("customerId", Long.parseLong(fields.get("customerId")));
+    }
+    return json;
+  }
+
+  // ---- the stream ----
+
+  public String stream() {
+    return stream;
+  }
+
+  public List<TrackingEvent> events() {
+    return kinesis.readAll(stream).stream().map(TrackerHarness::decode).toList();
+  }
+
+  /** The events on the stream for one program, once {@code count} of them arrived (waits, then asserts). */
+  public List<TrackingEvent> awaitEvents(String programId, int count) {
+    return await().atMost(PATIENCE).until(() -> eventsOf(programId), events -> events.size() >= count);
+  }
+
+  public List<TrackingEvent> eventsOf(String programId) {
+    return events().stream().filter(e -> e.getProgramId().equals(programId)).toList();
+  }
+
+  private static TrackingEvent decode(Record record) {
+    try {
+      return TrackingEvent.parseFrom(record.data().asByteArray());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError("record " + record.sequenceNumber() + " is not a TrackingEvent", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (tracker != null) {
+        tracker.stop().await();
+      }
+    } finally {
+      vertx.close().await();
+      kinesisProxy.close();
+      kinesis.close();
+      redisProxy.close();
+      redisServer.close();
+    }
+  }
+}

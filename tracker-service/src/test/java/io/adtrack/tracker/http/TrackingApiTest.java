@@ -1,0 +1,219 @@
+package io.adtrack.tracker.http;
+
+import static io.adtrack.tracker.TrackerHarness.program;
+import static io.adtrack.tracker.TrackerHarness.uniqueId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.adtrack.proto.EventType;
+import io.adtrack.proto.TrackingEvent;
+import io.adtrack.tracker.TrackerHarness;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The tracking routes on their happy paths, each checked down to the records on the stream. */
+@ExtendWith(VertxExtension.class)
+class TrackingApiTest {
+
+  private static TrackerHarness harness;
+
+  @BeforeAll
+  static void startTracker() {
+    harness = TrackerHarness.start(Map.of());
+  }
+
+  @AfterAll
+  static void stopTracker() {
+    harness.close();
+  }
+
+  @Test
+  void event_answers200WithTheEnrichedEvent_andPutsExactlyOneDecodableRecordOnTheStream() {
+    String id = uniqueId("event");
+    harness.storeProgram(program(id, 3, Map.of()));
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("User-Agent", "test-agent/1.0")
+        .add("Referer", "https://publisher.example/page")
+        .add("X-Forwarded-For", "203.0.113.7, 10.0.0.1");
+
+    HttpResponse<Buffer> response = harness.get("/event/" + id + "?customerId=9124&checksum=secret-" + id
+        + "&campaign=spring&slot=top", headers);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Content-Type")).startsWith("application/json");
+    JsonObject body = response.bodyAsJsonObject();
+    assertThat(body.getString("programId")).isEqualTo(id);
+    assertThat(body.getString("programName")).isEqualTo("name of " + id);
+    assertThat(body.getLong("customerId")).isEqualTo(9124L);
+    assertThat(body.getString("customerName")).isEqualTo("Customer2");
+    assertThat(body.getString("userAgent")).isEqualTo("test-agent/1.0");
+    assertThat(body.getBoolean("valid")).isTrue();
+    assertThat(body.getLong("receivedAt")).isPositive();
+    assertThat(response.bodyAsString()).doesNotContain("secret-").doesNotContain("checksum");
+
+    TrackingEvent event = harness.awaitEvents(id, 1).get(0);
+    assertThat(event.getMessageId()).isEqualTo(body.getString("messageId"));
+    assertThat(event.getType()).isEqualTo(EventType.EVENT);
+    assertThat(event.getProgramName()).isEqualTo("name of " + id);
+    assertThat(event.getCustomerId()).isEqualTo(9124L);
+    assertThat(event.getCustomerName()).isEqualTo("Customer2");
+    assertThat(event.getUserAgent()).isEqualTo("test-agent/1.0");
+    assertThat(event.getReferer()).isEqualTo("https://publisher.example/page");
+    assertThat(event.getClientIp()).isEqualTo("203.0.113.7");
+    assertThat(event.getReceivedAt()).isEqualTo(body.getLong("receivedAt"));
+    assertThat(event.getProgramVersion()).isEqualTo(3);
+    assertThat(event.getParamsMap()).containsExactlyInAnyOrderEntriesOf(Map.of("campaign", "spring", "slot", "top"));
+    assertThat(harness.eventsOf(id)).hasSize(1);
+  }
+
+  @Test
+  void event_withoutForwardedHeader_recordsThePeerAddress() {
+    String id = uniqueId("peer");
+    harness.storeProgram(program(id, 1, Map.of()));
+
+    assertThat(harness.get("/event/" + id).statusCode()).isEqualTo(200);
+
+    TrackingEvent event = harness.awaitEvents(id, 1).get(0);
+    assertThat(event.getClientIp()).isEqualTo("127.0.0.1");
+    assertThat(event.hasCustomerId()).isTrue();
+  }
+
+  @Test
+  void pixel_answersATransparentGifThatIsNotCached_andRecordsAnImpression() {
+    String id = uniqueId("pixel");
+    harness.storeProgram(program(id, 1, Map.of()));
+
+    HttpResponse<Buffer> response = harness.get("/pixel/" + id);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("image/gif");
+    assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(response.body().getBytes()).hasSize(43).startsWith('G', 'I', 'F', '8', '9', 'a');
+    assertThat(harness.awaitEvents(id, 1)).singleElement()
+        .satisfies(event -> assertThat(event.getType()).isEqualTo(EventType.IMPRESSION));
+  }
+
+  @Test
+  void pixel_forARejectedCall_stillAnswersTheGif_butForwardsNothing() {
+    String unknown = uniqueId("nopixel");
+    String known = uniqueId("pixel-ok");
+    harness.storeProgram(program(known, 1, Map.of()));
+
+    HttpResponse<Buffer> response = harness.get("/pixel/" + unknown);
+    assertThat(harness.get("/pixel/" + known).statusCode()).isEqualTo(200);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("image/gif");
+    // The known program's impression arriving proves the stream was read after both calls were handled.
+    harness.awaitEvents(known, 1);
+    assertThat(harness.eventsOf(unknown)).isEmpty();
+  }
+
+  @Test
+  void click_redirectsToTheProgramsLandingUrl_andRecordsAClick() {
+    String id = uniqueId("click");
+    harness.storeProgram(program(id, 1, Map.of()));
+
+    HttpResponse<Buffer> response = harness.get("/click/" + id + "?landingUrl=https://evil.example/");
+
+    assertThat(response.statusCode()).isEqualTo(302);
+    assertThat(response.getHeader("Location")).isEqualTo("https://advertiser.example/offer/" + id);
+    assertThat(harness.awaitEvents(id, 1)).singleElement()
+        .satisfies(event -> assertThat(event.getType()).isEqualTo(EventType.CLICK));
+  }
+
+  @Test
+  void click_onAProgramWithoutLandingUrl_is404Json_andRecordsNothing() {
+    String id = uniqueId("nolanding");
+    harness.storeProgram(program(id, 1, Map.of("landingUrl", "")));
+
+    HttpResponse<Buffer> response = harness.get("/click/" + id);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(404);
+    assertThat(response.bodyAsJsonObject().getString("error")).contains("landing URL");
+    assertThat(harness.get("/event/" + id).statusCode()).isEqualTo(200);
+    assertThat(harness.awaitEvents(id, 1)).extracting(TrackingEvent::getType).containsExactly(EventType.EVENT);
+  }
+
+  @Test
+  void postEvents_answersOneResultPerEventInOrder_andPutsOneRecordPerValidEvent() {
+    String id = uniqueId("batch");
+    harness.storeProgram(program(id, 1, Map.of()));
+    JsonArray events = new JsonArray()
+        .add(new JsonObject().put("programId", id).put("type", "event").put("customerId", 9124)
+            .put("checksum", "secret-" + id).put("params", new JsonObject().put("k", "v")))
+        .add(new JsonObject().put("programId", uniqueId("unknown")).put("type", "event"))
+        .add(new JsonObject().put("programId", id).put("type", "impression"))
+        .add(new JsonObject().put("programId", id).put("type", "click").put("customerId", "1"))
+        .add(new JsonObject().put("programId", id).put("type", "visit"))
+        .add(new JsonObject().put("programId", id).put("type", "click"));
+
+    HttpResponse<Buffer> response = harness.post("/events", "application/json", events.toBuffer());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
+    assertThat(results.stream().map(r -> ((JsonObject) r).getInteger("status")))
+        .containsExactly(200, 404, 200, 400, 400, 200);
+    assertThat(results.stream().map(r -> ((JsonObject) r).getInteger("index"))).containsExactly(0, 1, 2, 3, 4, 5);
+    Set<String> acknowledged = results.stream().map(r -> ((JsonObject) r).getString("messageId"))
+        .filter(messageId -> messageId != null).collect(Collectors.toSet());
+    assertThat(acknowledged).hasSize(3);
+
+    List<TrackingEvent> stored = harness.awaitEvents(id, 3);
+    assertThat(stored).extracting(TrackingEvent::getMessageId).containsExactlyInAnyOrderElementsOf(acknowledged);
+    assertThat(stored).extracting(TrackingEvent::getType)
+        .containsExactlyInAnyOrder(EventType.EVENT, EventType.IMPRESSION, EventType.CLICK);
+    assertThat(stored).filteredOn(e -> e.getType() == EventType.EVENT).singleElement()
+        .satisfies(e -> assertThat(e.getParamsMap()).containsExactlyEntriesOf(Map.of("k", "v")));
+  }
+
+  @Test
+  void healthAndMetrics_reportReadinessAndCounters() {
+    String id = uniqueId("metrics");
+    harness.storeProgram(program(id, 1, Map.of()));
+    assertThat(harness.get("/event/" + id).statusCode()).isEqualTo(200);
+
+    assertThat(harness.get("/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> ready = harness.get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.bodyAsJsonObject().getJsonObject("checks").fieldNames())
+        .contains("redisConnected", "redisSubscribed", "kinesisReachable", "producerNotSaturated");
+    String metrics = harness.get("/metrics").bodyAsString();
+    assertThat(metrics)
+        .contains("tracker_requests_total{outcome=\"accepted\",route=\"event\"}")
+        .contains("tracker_cache_hits_total", "tracker_cache_misses_total", "tracker_redis_latency_seconds")
+        .contains("tracker_kinesis_batches_total", "tracker_kinesis_records_sent_total",
+            "tracker_kinesis_records_failed_total", "tracker_kinesis_records_retried_total")
+        .contains("tracker_buffer_records", "tracker_buffer_bytes");
+  }
+
+  @Test
+  void concurrentRequests_forOneUncachedProgram_areAllAnswered(io.vertx.core.Vertx vertx,
+      VertxTestContext testContext) {
+    String id = uniqueId("burst");
+    harness.storeProgram(program(id, 1, Map.of()));
+    int calls = 20;
+    Checkpoint answered = testContext.checkpoint(calls);
+    for (int i = 0; i < calls; i++) {
+      harness.http().get(harness.port(), "localhost", "/event/" + id).send()
+          .onComplete(testContext.succeeding(response -> testContext.verify(() -> {
+            assertThat(response.statusCode()).isEqualTo(200);
+            answered.flag();
+          })));
+    }
+  }
+}
