@@ -1,0 +1,77 @@
+package io.adtrack.tracker.redis;
+
+import static io.adtrack.tracker.TrackerHarness.program;
+import static io.adtrack.tracker.TrackerHarness.uniqueId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.adtrack.tracker.TrackerHarness;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Redis cut off (the proxy in front of it closes every connection) and back. */
+class RedisOutageTest {
+
+  private static TrackerHarness harness;
+
+  @BeforeAll
+  static void startTracker() {
+    harness = TrackerHarness.start(Map.of("REDIS_TIMEOUT_MS", "300"));
+  }
+
+  @AfterAll
+  static void stopTracker() {
+    harness.close();
+  }
+
+  @Test
+  void duringAnOutage_cachedProgramsAre200_uncachedAre503Fast_andNotReady_thenAfterwardsAllIsCurrentAgain() {
+    String cached = uniqueId("cached");
+    String uncached = uniqueId("uncached");
+    harness.storeProgram(program(cached, 1, Map.of()));
+    harness.storeProgram(program(uncached, 1, Map.of()));
+    assertThat(harness.get("/event/" + cached).statusCode()).isEqualTo(200);
+
+    harness.redisProxy().cut();
+    try {
+      await().atMost(TrackerHarness.PATIENCE).until(() -> harness.get("/health/ready").statusCode() == 503);
+      HttpResponse<Buffer> ready = harness.get("/health/ready");
+      assertThat(ready.bodyAsJsonObject().getJsonArray("failing").getList())
+          .contains("redisConnected", "redisSubscribed");
+
+      assertThat(harness.get("/event/" + cached).statusCode()).isEqualTo(200);
+
+      long started = System.nanoTime();
+      HttpResponse<Buffer> miss = harness.get("/event/" + uncached);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(miss.statusCode()).isEqualTo(503);
+      assertThat(took).isLessThan(Duration.ofSeconds(1));
+      assertThat(miss.getHeader("Retry-After")).isNotBlank();
+      assertThat(miss.bodyAsJsonObject().getInteger("status")).isEqualTo(503);
+
+      HttpResponse<Buffer> pixel = harness.get("/pixel/" + uncached);
+      assertThat(pixel.statusCode()).isEqualTo(503);
+      assertThat(pixel.getHeader("Content-Type")).isEqualTo("image/gif");
+      assertThat(pixel.getHeader("Retry-After")).isNotBlank();
+
+      // Changed while the tracker cannot hear about it: only invalidating L1 on resubscribe brings it in.
+      harness.storeProgram(program(cached, 2, Map.of("programName", "changed during the outage")));
+    } finally {
+      harness.redisProxy().restore();
+    }
+
+    harness.awaitReady();
+    await().atMost(TrackerHarness.PATIENCE).untilAsserted(() -> {
+      HttpResponse<Buffer> response = harness.get("/event/" + cached);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject().getString("programName")).isEqualTo("changed during the outage");
+    });
+    assertThat(harness.get("/event/" + uncached).statusCode()).isEqualTo(200);
+    assertThat(harness.get("/pixel/" + uncached).statusCode()).isEqualTo(200);
+  }
+}
