@@ -1,0 +1,477 @@
+package io.adtrack.bench.run;
+
+import io.adtrack.bench.load.LoadGenerator;
+import io.adtrack.bench.load.LoadResult;
+import io.adtrack.bench.load.RequestMix;
+import io.adtrack.bench.sink.SinkStats;
+import io.adtrack.testkit.FreePorts;
+import io.adtrack.testkit.RedisServerFixture;
+import io.vertx.core.json.JsonObject;
+import java.awt.Color;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tracker against the Kinesis sink, and the baseline, in one run: interleaved throughput rounds per mix,
+ * latency at a constant rate of half the tracker's maximum, Kinesis batching, memory after saturation, a JFR
+ * profile, and acknowledged = delivered at the end.
+ */
+final class TrackerBench {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrackerBench.class);
+  private static final String TRACKER = "tracker";
+  private static final String BASELINE = "baseline";
+  private static final double P99_TARGET_MS = 5;
+
+  private final BenchOptions options;
+  private final Report report;
+  private final Machine machine;
+  private final LoadGenerator generator;
+  private final JvmFlags flags;
+  private final Path workDir;
+  private final String classpath = System.getProperty("java.class.path");
+  private final List<Round> trackerRounds = new ArrayList<>();
+  private final Map<String, List<Round[]>> pairs = new LinkedHashMap<>();
+  private RedisServerFixture redis;
+  private ChildProcess sink;
+  private ChildProcess tracker;
+  private ChildProcess baseline;
+  private int sinkPort;
+  private int trackerPort;
+  private int baselinePort;
+  private List<String> programIds;
+  private double trackerEventMax = Double.NaN;
+  private long sampleAcks;
+
+  TrackerBench(BenchOptions options, Report report, Machine machine, LoadGenerator generator, JvmFlags flags,
+      Path workDir) {
+    this.options = options;
+    this.report = report;
+    this.machine = machine;
+    this.generator = generator;
+    this.flags = flags;
+    this.workDir = workDir;
+  }
+
+  /** Runs every phase; a failing phase is reported and the next one still runs. */
+  void run() {
+    try {
+      start();
+      List<RequestMix> mixes = List.of(RequestMix.event(programIds), RequestMix.pixel(programIds),
+          RequestMix.click(programIds), RequestMix.eventWithUnknown(programIds, 0.10));
+      phase("warm-up", () -> warmUp(mixes));
+      phase("throughput", () -> throughput(mixes));
+      phase("latency", () -> latency(mixes.get(0)));
+      phase("kinesis", () -> kinesisEfficiency(mixes.get(0)));
+      phase("memory", () -> memory(mixes.get(0)));
+      if (options.runs("profile")) {
+        phase("profile", () -> profile(mixes.get(0)));
+      }
+      phase("delivery", this::delivery);
+    } finally {
+      stopAll();
+    }
+  }
+
+  private void phase(String name, Runnable body) {
+    LOG.info("== tracker phase: {}", name);
+    try {
+      body.run();
+    } catch (RuntimeException e) {
+      LOG.error("phase {} failed", name, e);
+      report.paragraph("**Phase `" + name + "` failed:** `" + e + "` (see the runner's log).");
+    }
+  }
+
+  private void start() {
+    redis = RedisServerFixture.start();
+    programIds = ProgramSeeder.seed("localhost", redis.port(), "bench", options.programs());
+    sinkPort = FreePorts.next();
+    sink = ChildProcess.start("kinesis-sink", ChildProcess.java(List.of("-Xmx512m"),
+            List.of("-cp", classpath, "io.adtrack.bench.sink.KinesisSink", "--port", Integer.toString(sinkPort))),
+        Map.of(), workDir.resolve("sink.log"));
+    require(Http.await(Duration.ofSeconds(30), () -> Http.listening(sinkPort)), "sink did not start", sink);
+
+    trackerPort = FreePorts.next();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HTTP_PORT", Integer.toString(trackerPort));
+    env.put("REDIS_URL", redis.url());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + sinkPort);
+    env.put("AWS_ACCESS_KEY_ID", "bench");
+    env.put("AWS_SECRET_ACCESS_KEY", "bench");
+    env.put("CBOR_ENABLED", "false");
+    env.put("EVENT_STREAM", "tracking-events");
+    Path jar = options.root().resolve("tracker-service/target/tracker-service.jar");
+    tracker = ChildProcess.start(TRACKER, ChildProcess.java(flags.flags(), List.of("-jar", jar.toString())), env,
+        workDir.resolve("tracker.log"));
+    require(Http.await(Duration.ofSeconds(90), () -> {
+      Http.Response ready = Http.tryGet(trackerUrl("/health/ready"));
+      return ready != null && ready.status() == 200;
+    }), "tracker not ready within 90 s", tracker);
+    Http.post(sinkUrl("/_sink/reset"));
+
+    Http.Response sample = Http.get(trackerUrl("/event/" + programIds.get(0)));
+    int bodyBytes = sample.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    countAcknowledged(sample.status());
+    baselinePort = FreePorts.next();
+    baseline = ChildProcess.start(BASELINE, ChildProcess.java(flags.flags(), List.of("-cp", classpath,
+            "io.adtrack.bench.baseline.BaselineServer", "--port", Integer.toString(baselinePort),
+            "--json-bytes", Integer.toString(bodyBytes))),
+        Map.of(), workDir.resolve("baseline.log"));
+    require(Http.await(Duration.ofSeconds(30), () -> Http.listening(baselinePort)), "baseline did not start",
+        baseline);
+
+    report.section("Set-up")
+        .paragraph(String.format("Tracker `%s` (pid %d) with `%s` (%s; task memory: %s), Redis %s with %d "
+                + "programs (hash `program:{id}` as the updater writes it), Kinesis endpoint = the bench sink "
+                + "(JSON protocol, `CBOR_ENABLED=false`). Baseline `BaselineServer` (pid %d) with the same JVM "
+                + "flags, one verticle per core, answering a %d-byte JSON body (the size of the tracker's "
+                + "`/event` answer, measured: `%s`), the same 1x1 GIF for `/pixel`, a 302 for `/click`. "
+                + "Load generator: Vert.x HttpClient, %d connections (HTTP/1.1 keep-alive, no pipelining) on %d "
+                + "event loops, in the runner's JVM.",
+            options.root().relativize(jar), tracker.pid(), String.join(" ", flags.flags()), flags.source(),
+            flags.taskMemorySource(), redis.url(), programIds.size(), baseline.pid(), bodyBytes,
+            sample.body().length() > 160 ? sample.body().substring(0, 160) + "..." : sample.body(),
+            options.connections(), options.generatorThreads()));
+  }
+
+  private void warmUp(List<RequestMix> mixes) {
+    for (RequestMix mix : mixes) {
+      trackerRound(mix, options.warmup());
+      baselineRound(mix, options.warmup());
+    }
+  }
+
+  private void throughput(List<RequestMix> mixes) {
+    List<List<String>> summary = new ArrayList<>();
+    List<List<String>> detail = new ArrayList<>();
+    for (RequestMix mix : mixes) {
+      List<Round[]> mixPairs = new ArrayList<>();
+      for (int i = 0; i < options.rounds(); i++) {
+        Round a = trackerRound(mix, options.round());
+        Round b = baselineRound(mix, options.round());
+        mixPairs.add(new Round[] {a, b});
+        detail.add(List.of(mix.name(), Integer.toString(i + 1),
+            Report.f0(a.result().requestsPerSecond()), Report.f0(b.result().requestsPerSecond()),
+            Report.pct(a.result().requestsPerSecond() / b.result().requestsPerSecond()),
+            Report.f2(a.result().latencyMillis(99)), Report.f2(b.result().latencyMillis(99)),
+            Report.f1(a.cpuMicrosPerRequest()), Report.f1(b.cpuMicrosPerRequest()),
+            Report.f2(a.targetCores()) + " / " + Report.f2(a.generatorCores()),
+            Report.f2(a.loadAverage()) + " / " + Report.f2(b.loadAverage()),
+            a.result().statusSummary()));
+      }
+      pairs.put(mix.name(), mixPairs);
+      double trackerMedian = median(mixPairs, p -> p[0].result().requestsPerSecond());
+      double baselineMedian = median(mixPairs, p -> p[1].result().requestsPerSecond());
+      double ratio = median(mixPairs, p -> p[0].result().requestsPerSecond() / p[1].result().requestsPerSecond());
+      if (mix.name().equals("event")) {
+        trackerEventMax = trackerMedian;
+        report.target("Tracker `/event` throughput", ">= 70% of baseline req/s", Report.pct(ratio)
+            + " (" + Report.f0(trackerMedian) + " vs " + Report.f0(baselineMedian) + " req/s)", ratio >= 0.70);
+      }
+      summary.add(List.of(mix.name(), Report.f0(trackerMedian), Report.f0(baselineMedian), Report.pct(ratio),
+          Report.f2(median(mixPairs, p -> p[0].result().latencyMillis(50))),
+          Report.f2(median(mixPairs, p -> p[0].result().latencyMillis(99))),
+          Report.f2(median(mixPairs, p -> p[0].result().latencyMillis(99.9))),
+          Report.f2(median(mixPairs, p -> p[1].result().latencyMillis(50))),
+          Report.f2(median(mixPairs, p -> p[1].result().latencyMillis(99))),
+          Report.f2(median(mixPairs, p -> p[1].result().latencyMillis(99.9))),
+          Report.f1(median(mixPairs, p -> p[0].cpuMicrosPerRequest())),
+          Report.f1(median(mixPairs, p -> p[1].cpuMicrosPerRequest()))));
+    }
+    report.section("Throughput: tracker vs baseline, " + options.connections() + " connections, closed loop")
+        .paragraph(String.format("%d rounds of %d s per target and mix, interleaved tracker, baseline, tracker, "
+                + "... Medians over the rounds; the ratio is the median of the per-pair ratios (each pair ran "
+                + "back to back, so machine noise hits both). Latencies here are closed-loop service times "
+                + "(send to last byte) at saturation, not the latency a user sees at normal load (next section).",
+            options.rounds(), options.round().toSeconds()))
+        .table(List.of("mix", "tracker req/s", "baseline req/s", "tracker/baseline", "tracker p50 ms",
+            "tracker p99 ms", "tracker p99.9 ms", "baseline p50 ms", "baseline p99 ms", "baseline p99.9 ms",
+            "tracker CPU µs/req", "baseline CPU µs/req"), summary)
+        .subsection("Every round")
+        .paragraph("CPU µs/req = the server process's user+system CPU (from /proc) over the round divided by "
+            + "answers. Cores = tracker CPU / generator CPU as a share of one core. Load = 1-min load average at "
+            + "the end of the tracker / baseline round.")
+        .table(List.of("mix", "pair", "tracker req/s", "baseline req/s", "ratio", "tracker p99 ms",
+            "baseline p99 ms", "tracker CPU µs/req", "baseline CPU µs/req", "cores tracker / generator",
+            "load", "tracker statuses"), detail);
+  }
+
+  private void latency(RequestMix mix) {
+    double rate = Math.max(100, Math.floor(trackerEventMax / 2));
+    Histogram trackerLatency = new Histogram(120_000_000L, 3);
+    Histogram baselineLatency = new Histogram(120_000_000L, 3);
+    List<List<String>> rows = new ArrayList<>();
+    for (int i = 0; i < options.latencyRounds(); i++) {
+      for (String target : List.of(TRACKER, BASELINE)) {
+        Round round = constantRound(target, mix, rate, options.latencyRound());
+        (target.equals(TRACKER) ? trackerLatency : baselineLatency).add(round.result().latencyMicros());
+        LoadResult r = round.result();
+        rows.add(List.of(target, Integer.toString(i + 1), Report.f0(rate), Report.f0(r.requestsPerSecond()),
+            Report.f2(r.latencyMillis(50)), Report.f2(r.latencyMillis(90)), Report.f2(r.latencyMillis(99)),
+            Report.f2(r.latencyMillis(99.9)), Report.f2(r.latencyMillis(100)), Report.f2(r.serviceMillis(99)),
+            Report.f2(round.loadAverage()), r.statusSummary()));
+      }
+    }
+    double p99 = trackerLatency.getValueAtPercentile(99) / 1000.0;
+    report.target("Tracker p99 at half of max", "<= 5 ms (constant rate, CO corrected)", Report.f2(p99)
+        + " ms at " + Report.f0(rate) + " req/s (baseline " + Report.f2(baselineLatency.getValueAtPercentile(99)
+        / 1000.0) + " ms)", p99 <= P99_TARGET_MS);
+    Path png = options.output().resolveSibling(options.output().getFileName().toString()
+        .replace(".md", "-latency.png"));
+    List<LatencyPlot.Series> series = new ArrayList<>();
+    series.add(new LatencyPlot.Series("tracker /event @ " + Report.f0(rate) + " req/s (CO corrected)",
+        trackerLatency, new Color(0, 90, 200), false));
+    series.add(new LatencyPlot.Series("baseline @ " + Report.f0(rate) + " req/s (CO corrected)", baselineLatency,
+        new Color(230, 120, 0), false));
+    List<Round[]> eventPairs = pairs.getOrDefault("event", List.of());
+    if (!eventPairs.isEmpty()) {
+      series.add(new LatencyPlot.Series("tracker /event closed loop, " + options.connections() + " conns (service "
+          + "time at saturation)", eventPairs.get(eventPairs.size() - 1)[0].result().latencyMicros(),
+          new Color(0, 90, 200), true));
+      series.add(new LatencyPlot.Series("baseline closed loop, " + options.connections() + " conns",
+          eventPairs.get(eventPairs.size() - 1)[1].result().latencyMicros(), new Color(230, 120, 0), true));
+    }
+    LatencyPlot.write(png, "Latency by percentile: tracker vs baseline (" + Machine.cores() + " cores, shared)",
+        series, P99_TARGET_MS);
+    report.section("Latency at a constant rate of half the tracker's maximum")
+        .paragraph(String.format("Both targets at the same rate, %s req/s (half the tracker's median `/event` "
+                + "maximum), %d x %d s each, interleaved. Latency is measured from the time each request was "
+                + "MEANT to be sent (coordinated omission corrected, as wrk2 does): a stall counts for every "
+                + "request that should have gone out meanwhile. \"service p99\" is the uncorrected figure for "
+                + "comparison.", Report.f0(rate), options.latencyRounds(), options.latencyRound().toSeconds()))
+        .table(List.of("target", "round", "asked req/s", "got req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
+            "max ms", "service p99 ms", "load", "statuses"), rows)
+        .paragraph("All rounds together: tracker p50 " + ms(trackerLatency, 50) + " / p99 " + ms(trackerLatency, 99)
+            + " / p99.9 " + ms(trackerLatency, 99.9) + " ms; baseline p50 " + ms(baselineLatency, 50) + " / p99 "
+            + ms(baselineLatency, 99) + " / p99.9 " + ms(baselineLatency, 99.9) + " ms.")
+        .paragraph("![latency by percentile](" + png.getFileName() + ")");
+  }
+
+  private void kinesisEfficiency(RequestMix mix) {
+    List<List<String>> rows = new ArrayList<>();
+    List<Round[]> eventPairs = pairs.getOrDefault(mix.name(), List.of());
+    for (Round[] pair : eventPairs) {
+      Round r = pair[0];
+      rows.add(List.of("saturation, `/event`", Report.f0(r.result().requestsPerSecond()),
+          Report.f0(r.sinkRecords() * 1e9 / r.result().elapsedNanos()), Report.f1(r.recordsPerCall()),
+          Report.f1(r.callsPerSecond()), Long.toString(r.sinkAfter().failedRecords() - r.sinkBefore().failedRecords())));
+    }
+    double perCall = median(eventPairs, p -> p[0].recordsPerCall());
+    report.target("Records per PutRecords at saturation", ">= 100", Report.f1(perCall) + " (median of the "
+        + "`/event` rounds)", Double.isNaN(perCall) ? null : perCall >= 100);
+
+    // The same load with a tenth of the records throttled: retries must deliver each event exactly once.
+    Http.post(sinkUrl("/_sink/config?failShare=0.1"));
+    Round throttled;
+    try {
+      throttled = trackerRound(mix, options.round());
+    } finally {
+      Http.post(sinkUrl("/_sink/config?failShare=0"));
+    }
+    rows.add(List.of("10% of records throttled", Report.f0(throttled.result().requestsPerSecond()),
+        Report.f0(throttled.sinkRecords() * 1e9 / throttled.result().elapsedNanos()),
+        Report.f1(throttled.recordsPerCall()), Report.f1(throttled.callsPerSecond()),
+        Long.toString(throttled.sinkAfter().failedRecords() - throttled.sinkBefore().failedRecords())));
+    report.section("Kinesis efficiency (tracker -> bench sink)")
+        .paragraph("Per tracker round: records the sink stored per second, records per PutRecords call (stored + "
+            + "throttled, i.e. the batch the tracker sent) and calls per second. The last row ran with the sink "
+            + "answering 10% of records with ProvisionedThroughputExceededException; the tracker must retry them "
+            + "(see delivery below: still exactly once).")
+        .table(List.of("round", "tracker req/s", "sink records/s", "records per call", "PutRecords calls/s",
+            "throttled records"), rows);
+  }
+
+  private void memory(RequestMix mix) {
+    Round round = trackerRound(mix, options.saturation());
+    long rssKb = tracker.rssKb();
+    long peakKb = tracker.peakRssKb();
+    String heapInfo = Jcmd.run(tracker.pid(), "GC.heap_info");
+    String vmFlags = Jcmd.run(tracker.pid(), "VM.flags");
+    long baselineRss = baseline.rssKb();
+    double rssMb = rssKb / 1024.0;
+    report.target("Tracker RSS after saturation", "<= 256 MB", Report.f0(rssMb) + " MiB (peak " + Report.f0(
+        peakKb / 1024.0) + " MiB)", rssKb > 0 ? rssMb <= 256 : null);
+    report.section("Memory after " + options.saturation().toSeconds() + " s of saturation")
+        .paragraph(String.format("Tracker under closed-loop `/event` load for %d s (%s req/s), then: RSS %s MiB "
+                + "(VmRSS), peak %s MiB (VmHWM), heap %s. Baseline RSS at the same time: %s MiB. JVM flags as in "
+                + "the Dockerfile (%s) plus `-XX:MaxRAM=%dm` so the heap is sized as in a %d MiB task.",
+            options.saturation().toSeconds(), Report.f0(round.result().requestsPerSecond()), Report.f0(rssMb),
+            Report.f0(peakKb / 1024.0), Jcmd.heapSummary(heapInfo), Report.f0(baselineRss / 1024.0),
+            flags.source(), flags.taskMemoryMiB(), flags.taskMemoryMiB()))
+        .code("$ jcmd <tracker> GC.heap_info\n" + heapInfo + "\n$ jcmd <tracker> VM.flags\n" + vmFlags);
+  }
+
+  private void profile(RequestMix mix) {
+    Path jfr = workDir.resolve("tracker-profile.jfr");
+    Jcmd.run(tracker.pid(), "JFR.start", "name=bench", "settings=profile", "filename=" + jfr);
+    Round round;
+    try {
+      round = trackerRound(mix, options.profile());
+    } finally {
+      Jcmd.run(tracker.pid(), "JFR.stop", "name=bench");
+    }
+    JfrSummary summary = JfrSummary.read(jfr, name -> name.startsWith("io.adtrack."));
+    report.section("Profile of the tracker under `/event` saturation (JFR)")
+        .paragraph(String.format("JFR `settings=profile` for %d s at %s req/s: %d CPU samples, %d GCs, %d ms "
+                + "total pause (max %d ms), %s MiB allocated (sampled weight, ~%s bytes/request). Recording: "
+                + "`%s` (not committed).", options.profile().toSeconds(),
+            Report.f0(round.result().requestsPerSecond()), summary.cpuSamples(), summary.gcCount(),
+            summary.gcPauseTotal().toMillis(), summary.gcPauseMax().toMillis(),
+            Report.f0(summary.allocationWeightBytes() / 1048576.0),
+            Report.f0(summary.allocationWeightBytes() / (double) Math.max(1, round.result().answered())), jfr))
+        .subsection("Top frames, self (top of stack)")
+        .table(List.of("method", "samples", "share"), shares(summary.selfTop(), summary.cpuSamples()))
+        .subsection("Tracker code on the stack (inclusive)")
+        .table(List.of("method", "samples", "share"), shares(summary.totalTop(), summary.cpuSamples()))
+        .subsection("Allocation (sampled weight) by class and first tracker frame")
+        .table(List.of("class @ site", "MiB", "share"), summary.allocationTop().entrySet().stream()
+            .map(e -> List.of("`" + e.getKey() + "`", Report.f1(e.getValue() / 1048576.0),
+                Report.pct(e.getValue() / (double) Math.max(1, summary.allocationWeightBytes()))))
+            .toList());
+  }
+
+  /** Waits for the tracker to flush, compares acknowledged with stored; then SIGTERM and compares again. */
+  private void delivery() {
+    long acked = trackerRounds.stream().mapToLong(r -> r.result().acknowledged()).sum() + sampleAcks;
+    SinkStats.Snapshot settled = awaitSinkSettled();
+    LOG.info("acknowledged {} vs sink {} before shutdown", acked, settled.records());
+    int exit = tracker.stop(Duration.ofSeconds(60));
+    SinkStats.Snapshot afterStop = sinkSnapshot();
+    boolean equal = afterStop.records() == acked && afterStop.distinctKeys() == acked;
+    report.target("Acknowledged = delivered (sink)", "equal, no duplicates", String.format("%,d acknowledged, "
+        + "%,d stored (%,d distinct)", acked, afterStop.records(), afterStop.distinctKeys()), equal);
+    report.section("Delivery: acknowledged vs stored (bench sink)")
+        .table(List.of("moment", "acknowledged (2xx/302)", "records stored", "distinct keys", "throttled (retried)",
+                "PutRecords calls"),
+            List.of(
+                List.of("load stopped, sink settled", fmt(acked), fmt(settled.records()),
+                    fmt(settled.distinctKeys()), fmt(settled.failedRecords()), fmt(settled.calls())),
+                List.of("after SIGTERM (exit " + exit + ")", fmt(acked), fmt(afterStop.records()),
+                    fmt(afterStop.distinctKeys()), fmt(afterStop.failedRecords()), fmt(afterStop.calls()))))
+        .paragraph("Every tracker answer of every phase above (warm-up included) is counted; 404s of the unknown "
+            + "ids are not acknowledgements. Other calls the tracker made: " + afterStop.otherCalls() + ".");
+  }
+
+  private void countAcknowledged(int status) {
+    if (status >= 200 && status < 400) {
+      sampleAcks++;
+    }
+  }
+
+  private SinkStats.Snapshot awaitSinkSettled() {
+    SinkStats.Snapshot last = sinkSnapshot();
+    long stableSince = System.nanoTime();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && System.nanoTime() - stableSince < Duration.ofSeconds(3).toNanos()) {
+      Http.pause(250);
+      SinkStats.Snapshot now = sinkSnapshot();
+      if (now.records() != last.records()) {
+        stableSince = System.nanoTime();
+      }
+      last = now;
+    }
+    return last;
+  }
+
+  private Round trackerRound(RequestMix mix, Duration duration) {
+    SinkStats.Snapshot before = sinkSnapshot();
+    long cpu = tracker.cpuNanos();
+    LoadResult result = generator.closedLoop(TRACKER, "localhost", trackerPort, options.connections(), mix,
+        duration);
+    Round round = new Round(result, tracker.cpuNanos() - cpu, machine.sampleLoad(), before, sinkSnapshot());
+    trackerRounds.add(round);
+    LOG.info("{}", result);
+    return round;
+  }
+
+  private Round baselineRound(RequestMix mix, Duration duration) {
+    long cpu = baseline.cpuNanos();
+    LoadResult result = generator.closedLoop(BASELINE, "localhost", baselinePort, options.connections(), mix,
+        duration);
+    LOG.info("{}", result);
+    return new Round(result, baseline.cpuNanos() - cpu, machine.sampleLoad(), null, null);
+  }
+
+  private Round constantRound(String target, RequestMix mix, double rate, Duration duration) {
+    boolean isTracker = target.equals(TRACKER);
+    ChildProcess process = isTracker ? tracker : baseline;
+    SinkStats.Snapshot before = isTracker ? sinkSnapshot() : null;
+    long cpu = process.cpuNanos();
+    LoadResult result = generator.constantRate(target, "localhost", isTracker ? trackerPort : baselinePort,
+        options.connections(), mix, rate, duration);
+    Round round = new Round(result, process.cpuNanos() - cpu, machine.sampleLoad(), before,
+        isTracker ? sinkSnapshot() : null);
+    if (isTracker) {
+      trackerRounds.add(round);
+    }
+    LOG.info("{}", result);
+    return round;
+  }
+
+  private SinkStats.Snapshot sinkSnapshot() {
+    return SinkStats.Snapshot.fromJson(new JsonObject(Http.get(sinkUrl("/_sink/stats")).body()));
+  }
+
+  private String sinkUrl(String path) {
+    return "http://localhost:" + sinkPort + path;
+  }
+
+  private String trackerUrl(String path) {
+    return "http://localhost:" + trackerPort + path;
+  }
+
+  private void stopAll() {
+    for (ChildProcess child : new ChildProcess[] {tracker, baseline, sink}) {
+      if (child != null) {
+        child.close();
+      }
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  private static void require(boolean ok, String message, ChildProcess child) {
+    if (!ok) {
+      throw new IllegalStateException(message + "; log: " + child.log());
+    }
+  }
+
+  private static double median(List<Round[]> pairs, Function<Round[], Double> value) {
+    double[] values = pairs.stream().map(value).mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v))
+        .sorted().toArray();
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    int mid = values.length / 2;
+    return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  }
+
+  private static List<List<String>> shares(Map<String, Long> counts, long total) {
+    return counts.entrySet().stream().map(e -> List.of("`" + e.getKey() + "`", Long.toString(e.getValue()),
+        Report.pct(e.getValue() / (double) Math.max(1, total)))).toList();
+  }
+
+  private static String ms(Histogram histogram, double percentile) {
+    return Report.f2(histogram.getValueAtPercentile(percentile) / 1000.0);
+  }
+
+  private static String fmt(long value) {
+    return String.format("%,d", value);
+  }
+
+  /** The tracker's median `/event` maximum, for the pipeline phase to compare with. */
+  double trackerEventMax() {
+    return trackerEventMax;
+  }
+}
