@@ -21,4 +21,6 @@ require.cache[bundledSpec] = {id: bundledSpec, filename: bundledSpec, loaded: tr
 
 // cfn-lint's CLI parses process.argv when it is loaded.
 process.argv = [process.argv[0], 'cfn-lint', 'validate', template, ...options];
+// Plain text: the output is read by tests and CI logs, not a terminal.
+require(require.resolve('colors', {paths: [path.join(nodeModules, 'cfn-lint')]})).disable();
 require(path.join(nodeModules, 'cfn-lint', 'lib', 'index.js'));

@@ -1,0 +1,381 @@
+package io.adtrack.cloudformation;
+
+import static io.adtrack.cloudformation.Template.list;
+import static io.adtrack.cloudformation.Template.map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.adtrack.consumer.ConsumerConfig;
+import io.adtrack.tracker.config.TrackerConfig;
+import io.adtrack.updater.UpdaterConfig;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads the stack template and checks it against the contracts of DESIGN.md and of the other modules: names, the
+ * event source mappings' failure handling, least-privilege IAM, and the configuration each program reads.
+ */
+class TemplateContractTest {
+
+  /**
+   * Actions that may have Resource "*", each with the reason. Anything else must name its resources, and what the
+   * stack creates must be named by reference to the stack's resource.
+   */
+  private static final Map<String, String> WILDCARD_ACTIONS = Map.of(
+      "ecr:GetAuthorizationToken", "registry login is account-wide; IAM defines no resource for it",
+      "ec2:CreateNetworkInterface", "VPC Lambda: Lambda creates the function's ENIs, ids unknown in advance",
+      "ec2:DeleteNetworkInterface", "VPC Lambda: as above",
+      "ec2:AssignPrivateIpAddresses", "VPC Lambda: as above",
+      "ec2:UnassignPrivateIpAddresses", "VPC Lambda: as above",
+      "ec2:DescribeNetworkInterfaces", "Describe calls take no resource",
+      "ec2:DescribeSubnets", "Describe calls take no resource");
+
+  /** Services whose resources this stack creates: their statements must point at the stack's own resources. */
+  private static final Set<String> STACK_OWNED_SERVICES = Set.of("kinesis", "dynamodb", "sqs", "logs",
+      "secretsmanager");
+
+  private static final String CONSUMER_HANDLER = "io.adtrack.consumer.KinesisConsumerHandler::handleRequest";
+  private static final String UPDATER_HANDLER = "io.adtrack.updater.RedisUpdaterHandler::handleRequest";
+
+  private static Template template;
+
+  @BeforeAll
+  static void loadTemplate() throws IOException {
+    template = Template.load(Repository.TEMPLATE);
+  }
+
+  @Test
+  void streamsHaveTheNamesOfTheDesign() {
+    assertThat(template.propertiesOfType("AWS::Kinesis::Stream").values())
+        .extracting(stream -> stream.get("Name"))
+        .containsExactlyInAnyOrder("tracking-events", "core-data-updates");
+    assertThat(template.propertiesOfType("AWS::Kinesis::Stream").values())
+        .allSatisfy(stream -> assertThat(map(stream.get("StreamEncryption"))).containsEntry("EncryptionType", "KMS"));
+  }
+
+  @Test
+  void eventTableHasTheKeyIndexAndTtlOfTheDesign() {
+    Map<String, Object> table = template.single("AWS::DynamoDB::Table");
+
+    assertThat(table).containsEntry("TableName", "tracking-events")
+        .containsEntry("BillingMode", "PAY_PER_REQUEST")
+        .containsEntry("DeletionProtectionEnabled", true)
+        .containsEntry("KeySchema", List.of(Map.of("AttributeName", "messageId", "KeyType", "HASH")));
+    assertThat(attributeTypes(table)).containsEntry("messageId", "S").containsEntry("programId", "S")
+        .containsEntry("receivedAt", "N");
+    assertThat(map(table.get("TimeToLiveSpecification")))
+        .containsEntry("AttributeName", "expiresAt").containsEntry("Enabled", true);
+    assertThat(map(table.get("PointInTimeRecoverySpecification"))).containsEntry("PointInTimeRecoveryEnabled", true);
+
+    List<Object> indexes = list(table.get("GlobalSecondaryIndexes"));
+    assertThat(indexes).hasSize(1);
+    Map<String, Object> byProgram = map(indexes.get(0));
+    assertThat(byProgram).containsEntry("IndexName", "byProgram")
+        .containsEntry("KeySchema", List.of(
+            Map.of("AttributeName", "programId", "KeyType", "HASH"),
+            Map.of("AttributeName", "receivedAt", "KeyType", "RANGE")))
+        .containsEntry("Projection", Map.of("ProjectionType", "ALL"));
+  }
+
+  @Test
+  void everyEventSourceMappingReportsBatchItemFailuresAndSendsWhatItGivesUpOnToAQueue() {
+    Map<String, Map<String, Object>> mappings = template.propertiesOfType("AWS::Lambda::EventSourceMapping");
+    assertThat(mappings).hasSize(2);
+
+    mappings.forEach((id, mapping) -> {
+      assertThat(mapping.get("FunctionResponseTypes")).as(id).isEqualTo(List.of("ReportBatchItemFailures"));
+      assertThat(mapping.get("BisectBatchOnFunctionError")).as(id).isEqualTo(true);
+      assertThat(mapping.get("StartingPosition")).as(id).isIn("TRIM_HORIZON", "LATEST");
+      // -1 means "forever"; both must be bounded so a poison batch cannot block its shard indefinitely.
+      assertThat((Integer) mapping.get("MaximumRetryAttempts")).as(id).isBetween(0, 10_000);
+      assertThat((Integer) mapping.get("MaximumRecordAgeInSeconds")).as(id).isBetween(60, 604_800);
+      Object destination = map(map(mapping.get("DestinationConfig")).get("OnFailure")).get("Destination");
+      assertThat(template.referencedResources(destination)).as(id + " failure destination")
+          .singleElement().satisfies(queue -> assertThat(template.resources().get(queue).toString())
+              .contains("AWS::SQS::Queue"));
+    });
+    assertThat(mappings.values()).extracting(mapping -> template.referencedResources(mapping.get("EventSourceArn")))
+        .containsExactlyInAnyOrder(Set.of("TrackingEventsStream"), Set.of("CoreDataUpdatesStream"));
+  }
+
+  @Test
+  void noIamStatementUsesAWildcardWhereTheStackKnowsTheResource() {
+    List<String> problems = new ArrayList<>();
+    iamStatements().forEach((where, statement) -> {
+      List<String> actions = list(statement.get("Action")).stream().map(String::valueOf).toList();
+      List<Object> resources = list(statement.get("Resource"));
+      actions.stream().filter(action -> action.contains("*"))
+          .forEach(action -> problems.add(where + ": wildcard action " + action));
+      if (resources.stream().anyMatch(TemplateContractTest::isWildcard)) {
+        actions.stream().filter(action -> !WILDCARD_ACTIONS.containsKey(action))
+            .forEach(action -> problems.add(where + ": " + action + " on a wildcard resource"));
+      }
+      boolean onStackResources = actions.stream().anyMatch(action -> STACK_OWNED_SERVICES.contains(service(action)));
+      if (onStackResources) {
+        resources.stream().filter(resource -> template.referencedResources(resource).isEmpty())
+            .forEach(resource -> problems.add(where + ": " + actions + " on " + resource
+                + ", which is not a resource of this stack"));
+      }
+    });
+
+    assertThat(problems).isEmpty();
+    assertThat(iamStatements()).as("statements found").hasSizeGreaterThan(10);
+  }
+
+  @Test
+  void eachFunctionAndTheTaskHaveARoleOfTheirOwnWithCloudFormationChosenNames() {
+    List<Object> roles = new ArrayList<>();
+    template.propertiesOfType("AWS::Lambda::Function").values().forEach(function -> roles.add(function.get("Role")));
+    Map<String, Object> task = template.single("AWS::ECS::TaskDefinition");
+    roles.add(task.get("TaskRoleArn"));
+    roles.add(task.get("ExecutionRoleArn"));
+
+    assertThat(roles).extracting(template::referencedResources).doesNotHaveDuplicates()
+        .allSatisfy(role -> assertThat(role).hasSize(1));
+    // Role names are account-global: a fixed name would collide with the same stack in another region.
+    assertThat(template.propertiesOfType("AWS::IAM::Role").values()).allSatisfy(role ->
+        assertThat(role).doesNotContainKey("RoleName"));
+    assertThat(template.single("AWS::CloudWatch::Dashboard").get("DashboardName").toString())
+        .contains("AWS::Region");
+  }
+
+  @Test
+  void taskDefinitionNamesEveryVariableTheTrackerReads() {
+    Map<String, Object> container = trackerContainer();
+    Set<String> environment = names(container.get("Environment"));
+    Set<String> secrets = names(container.get("Secrets"));
+
+    List<String> expected = TrackerConfig.ENVIRONMENT_VARIABLES.stream()
+        .filter(name -> !isEndpointOverride(name)).toList();
+    assertThat(union(environment, secrets)).containsAll(expected);
+    // AWS_ENDPOINT_URL(_KINESIS) point the SDK at an emulator (local pipeline, tests); in AWS they must stay unset.
+    assertThat(union(environment, secrets)).noneMatch(TemplateContractTest::isEndpointOverride);
+    // The URL carries the AUTH token: it comes from Secrets Manager at task start, never from the task definition.
+    assertThat(secrets).containsExactly("REDIS_URL");
+    assertThat(environment).doesNotContain("REDIS_URL");
+  }
+
+  @Test
+  void trackerAcceptsEveryLiteralSettingOfTheTaskDefinition() {
+    Map<String, String> environment = literalEnvironment(trackerContainer().get("Environment"));
+    environment.put("REDIS_URL", sampleRedisUrl());
+
+    assertThat(environment).hasSizeGreaterThan(10);
+    assertThatCode(() -> TrackerConfig.fromEnvironment(environment)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void lambdaEnvironmentsNameEveryVariableTheirHandlersRead() {
+    // AWS_REGION is set by the Lambda runtime itself.
+    assertThat(functionEnvironment(CONSUMER_HANDLER).keySet()).containsAll(ConsumerConfig.ENVIRONMENT_VARIABLES
+        .stream().filter(name -> !isEndpointOverride(name) && !"AWS_REGION".equals(name)).toList())
+        .noneMatch(TemplateContractTest::isEndpointOverride);
+    assertThat(functionEnvironment(UPDATER_HANDLER).keySet()).containsAll(UpdaterConfig.ENVIRONMENT_VARIABLES)
+        .noneMatch(TemplateContractTest::isEndpointOverride);
+  }
+
+  @Test
+  void handlersNamedByTheTemplateExistInTheLambdaModules() {
+    assertThat(template.propertiesOfType("AWS::Lambda::Function").values())
+        .extracting(function -> String.valueOf(function.get("Handler")))
+        .containsExactlyInAnyOrder(CONSUMER_HANDLER, UPDATER_HANDLER)
+        .allSatisfy(handler -> assertThat(getClass().getClassLoader()
+            .getResource(handler.substring(0, handler.indexOf("::")).replace('.', '/') + ".class"))
+            .as(handler).isNotNull());
+  }
+
+  @Test
+  void lambdasRunJava21OnArm64AndTheConsumerIsInvokedThroughASnapStartVersion() {
+    assertThat(template.propertiesOfType("AWS::Lambda::Function").values()).allSatisfy(function -> {
+      assertThat(function).containsEntry("Runtime", "java21").containsEntry("Architectures", List.of("arm64"));
+    });
+    Map<String, Object> consumer = function(CONSUMER_HANDLER);
+    assertThat(consumer).containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+    // SnapStart applies to published versions only: the mapping must invoke the alias, not $LATEST.
+    Map<String, Object> mapping = template.propertiesOfType("AWS::Lambda::EventSourceMapping").values().stream()
+        .filter(each -> template.referencedResources(each.get("EventSourceArn")).contains("TrackingEventsStream"))
+        .findFirst().orElseThrow();
+    Set<String> target = template.referencedResources(mapping.get("FunctionName"));
+    assertThat(target).singleElement().satisfies(alias ->
+        assertThat(template.resources().get(alias).toString()).contains("AWS::Lambda::Alias"));
+    // The updater talks to ElastiCache, which lives in the private subnets.
+    assertThat(map(function(UPDATER_HANDLER).get("VpcConfig"))).containsKeys("SubnetIds", "SecurityGroupIds");
+  }
+
+  @Test
+  void redisUrlIsBuiltFromTheSecretsManagerTokenAndParsesForBothPrograms() {
+    Object updaterUrl = functionEnvironment(UPDATER_HANDLER).get("REDIS_URL");
+    Object secretUrl = template.properties("RedisUrlSecret").get("SecretString");
+    Object authToken = template.single("AWS::ElastiCache::ReplicationGroup").get("AuthToken");
+
+    assertThat(List.of(updaterUrl, secretUrl, authToken)).allSatisfy(value ->
+        assertThat(value.toString()).contains("{{resolve:secretsmanager:${RedisAuthTokenSecret}:SecretString:token:"));
+    assertThat(subText(updaterUrl)).isEqualTo(subText(secretUrl)).startsWith("rediss://:");
+
+    String url = sampleRedisUrl();
+    UpdaterConfig updater = UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", url));
+    assertThat(updater.tls()).isTrue();
+    assertThat(updater.password()).isEqualTo("a".repeat(64));
+    assertThatCode(() -> TrackerConfig.fromEnvironment(Map.of("REDIS_URL", url))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void redisIsMultiAzEncryptedAndReachableOnlyFromTheTrackerAndTheUpdater() {
+    Map<String, Object> redis = template.single("AWS::ElastiCache::ReplicationGroup");
+    assertThat(redis).containsEntry("MultiAZEnabled", true).containsEntry("AutomaticFailoverEnabled", true)
+        .containsEntry("TransitEncryptionEnabled", true).containsEntry("AtRestEncryptionEnabled", true);
+    assertThat(template.referencedResources(redis.get("SecurityGroupIds"))).containsExactly("RedisSecurityGroup");
+
+    assertThat(template.properties("RedisSecurityGroup")).doesNotContainKey("SecurityGroupIngress");
+    List<Map<String, Object>> ingress = template.propertiesOfType("AWS::EC2::SecurityGroupIngress").values().stream()
+        .filter(rule -> template.referencedResources(rule.get("GroupId")).contains("RedisSecurityGroup"))
+        .toList();
+    assertThat(ingress).extracting(rule -> template.referencedResources(rule.get("SourceSecurityGroupId")))
+        .containsExactlyInAnyOrder(Set.of("TrackerTaskSecurityGroup"), Set.of("RedisUpdaterSecurityGroup"));
+    assertThat(ingress).allSatisfy(rule -> assertThat(rule).doesNotContainKeys("CidrIp", "CidrIpv6"));
+  }
+
+  @Test
+  void tasksGetTimeToFlushOnSigtermAndTheServiceRollsBackFailedDeployments() {
+    Map<String, Object> container = trackerContainer();
+    int flushDeadline = Integer.parseInt(literalEnvironment(container.get("Environment")).get(
+        "SHUTDOWN_TIMEOUT_SECONDS"));
+    // Fargate allows at most 120 s between SIGTERM and SIGKILL; keep a margin over the tracker's own deadline.
+    assertThat((Integer) container.get("StopTimeout")).isGreaterThanOrEqualTo(flushDeadline + 10)
+        .isLessThanOrEqualTo(120);
+
+    Map<String, Object> deployment = map(template.single("AWS::ECS::Service").get("DeploymentConfiguration"));
+    assertThat(map(deployment.get("DeploymentCircuitBreaker")))
+        .containsEntry("Enable", true).containsEntry("Rollback", true);
+    assertThat(template.single("AWS::ECS::Service")).doesNotContainKey("DesiredCount");
+    assertThat(template.single("AWS::ElasticLoadBalancingV2::TargetGroup"))
+        .containsEntry("HealthCheckPath", "/health/ready");
+  }
+
+  @Test
+  void serviceScalesOutAndInOnCpuAndOnRequestsPerTarget() {
+    assertThat(template.propertiesOfType("AWS::ApplicationAutoScaling::ScalingPolicy").values())
+        .extracting(policy -> map(policy.get("TargetTrackingScalingPolicyConfiguration")))
+        .allSatisfy(tracking -> assertThat(tracking.get("DisableScaleIn")).isEqualTo(false))
+        .extracting(tracking -> map(tracking.get("PredefinedMetricSpecification")).get("PredefinedMetricType"))
+        .containsExactlyInAnyOrder("ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget");
+  }
+
+  @Test
+  void outputsGiveTheEndpointStreamsAndTable() {
+    assertThat(template.outputs()).containsKeys("EndpointUrl", "TrackingEventsStreamName",
+        "CoreDataUpdatesStreamName", "EventTableName", "DashboardUrl");
+  }
+
+  @Test
+  void alarmsWatchTheFailureModesTheIssueNames() {
+    String alarms = template.propertiesOfType("AWS::CloudWatch::Alarm").values().toString();
+    assertThat(alarms).contains("MetricName=Errors", "MetricName=IteratorAge",
+        "MetricName=ApproximateNumberOfMessagesVisible", "MetricName=HTTPCode_Target_5XX_Count",
+        "MetricName=HTTPCode_ELB_5XX_Count", "MetricName=EngineCPUUtilization");
+    assertThat(template.propertiesOfType("AWS::CloudWatch::Alarm").values())
+        .allSatisfy(alarm -> assertThat(template.referencedResources(alarm.get("AlarmActions")))
+            .containsExactly("AlarmTopic"));
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  /** Every IAM statement in the template, keyed by where it is (for the failure message). */
+  private static Map<String, Map<String, Object>> iamStatements() {
+    Map<String, Map<String, Object>> statements = new LinkedHashMap<>();
+    template.propertiesOfType("AWS::IAM::Role").forEach((id, role) ->
+        list(role.getOrDefault("Policies", List.of())).forEach(policy ->
+            addStatements(statements, id, map(map(policy).get("PolicyDocument")))));
+    template.propertiesOfType("AWS::IAM::ManagedPolicy").forEach((id, policy) ->
+        addStatements(statements, id, map(policy.get("PolicyDocument"))));
+    template.propertiesOfType("AWS::IAM::Policy").forEach((id, policy) ->
+        addStatements(statements, id, map(policy.get("PolicyDocument"))));
+    return statements;
+  }
+
+  private static void addStatements(Map<String, Map<String, Object>> into, String id, Map<String, Object> document) {
+    List<Object> statements = list(document.get("Statement"));
+    for (int i = 0; i < statements.size(); i++) {
+      into.put(id + " statement " + i, map(statements.get(i)));
+    }
+  }
+
+  private static boolean isWildcard(Object resource) {
+    Object text = resource instanceof Map<?, ?> function && function.containsKey("Fn::Sub")
+        ? function.get("Fn::Sub") : resource;
+    return text instanceof String string && string.contains("*");
+  }
+
+  private static String service(String action) {
+    return action.substring(0, action.indexOf(':'));
+  }
+
+  private static boolean isEndpointOverride(String name) {
+    return name.startsWith("AWS_ENDPOINT_URL");
+  }
+
+  private static Map<String, Object> trackerContainer() {
+    return list(template.single("AWS::ECS::TaskDefinition").get("ContainerDefinitions")).stream()
+        .map(Template::map).filter(container -> "tracker".equals(container.get("Name")))
+        .findFirst().orElseThrow(() -> new AssertionError("no container named tracker"));
+  }
+
+  private static Map<String, Object> function(String handler) {
+    return template.propertiesOfType("AWS::Lambda::Function").values().stream()
+        .filter(function -> handler.equals(function.get("Handler")))
+        .findFirst().orElseThrow(() -> new AssertionError("no function with handler " + handler));
+  }
+
+  private static Map<String, Object> functionEnvironment(String handler) {
+    return map(map(function(handler).get("Environment")).get("Variables"));
+  }
+
+  private static Set<String> names(Object entries) {
+    return entries == null ? Set.of() : list(entries).stream().map(entry -> String.valueOf(map(entry).get("Name")))
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  private static Set<String> union(Set<String> first, Set<String> second) {
+    Set<String> all = new java.util.TreeSet<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  /** Name to value for the entries whose value is a literal string (not computed by CloudFormation). */
+  private static Map<String, String> literalEnvironment(Object entries) {
+    Map<String, String> literal = new HashMap<>();
+    list(entries).stream().map(Template::map).filter(entry -> entry.get("Value") instanceof String)
+        .forEach(entry -> literal.put((String) entry.get("Name"), (String) entry.get("Value")));
+    return literal;
+  }
+
+  /** The text of a {@code Fn::Sub}, with or without its variable map. */
+  private static String subText(Object sub) {
+    Object argument = map(sub).get("Fn::Sub");
+    return String.valueOf(argument instanceof List<?> withVariables ? withVariables.get(0) : argument);
+  }
+
+  /** The updater's REDIS_URL as CloudFormation would resolve it, with a token of the generated kind. */
+  private static String sampleRedisUrl() {
+    return subText(functionEnvironment(UPDATER_HANDLER).get("REDIS_URL"))
+        .replaceFirst("rediss://:.*@", "rediss://:" + "a".repeat(64) + "@")
+        .replace("${Host}", "master.adtrack-redis.abc123.use1.cache.amazonaws.com")
+        .replace("${Port}", "6379");
+  }
+
+  private static Map<String, String> attributeTypes(Map<String, Object> table) {
+    Map<String, String> types = new HashMap<>();
+    list(table.get("AttributeDefinitions")).stream().map(Template::map)
+        .forEach(attribute -> types.put((String) attribute.get("AttributeName"),
+            (String) attribute.get("AttributeType")));
+    return types;
+  }
+}
