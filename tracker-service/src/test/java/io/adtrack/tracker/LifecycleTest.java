@@ -1,0 +1,113 @@
+package io.adtrack.tracker;
+
+import static io.adtrack.tracker.TrackerHarness.program;
+import static io.adtrack.tracker.TrackerHarness.uniqueId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.adtrack.proto.TrackingEvent;
+import io.adtrack.testkit.FreePorts;
+import io.adtrack.tracker.config.TrackerConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Start-up and shutdown: what fails a deployment, what does not, and that stopping loses nothing. */
+class LifecycleTest {
+
+  private static TrackerHarness harness;
+
+  @BeforeAll
+  static void startTracker() {
+    // A linger far beyond the test: only the shutdown flush can get these events to the stream.
+    harness = TrackerHarness.start(Map.of("KINESIS_LINGER_MS", "10000", "SHUTDOWN_TIMEOUT_SECONDS", "20"));
+  }
+
+  @AfterAll
+  static void stopTracker() {
+    harness.close();
+  }
+
+  @Test
+  void eventsAcceptedJustBeforeShutdown_reachTheStream() {
+    String id = uniqueId("shutdown");
+    harness.storeProgram(program(id, 1, Map.of()));
+    Set<String> acknowledged = new HashSet<>();
+    for (int i = 0; i < 25; i++) {
+      var response = harness.get("/event/" + id);
+      assertThat(response.statusCode()).isEqualTo(200);
+      acknowledged.add(response.bodyAsJsonObject().getString("messageId"));
+    }
+    assertThat(harness.eventsOf(id)).as("still lingering before shutdown").isEmpty();
+
+    int port = harness.port();
+    harness.stopTracker();
+
+    Set<String> arrived = new HashSet<>();
+    harness.eventsOf(id).stream().map(TrackingEvent::getMessageId).forEach(arrived::add);
+    assertThat(arrived).isEqualTo(acknowledged);
+    assertThatThrownBy(() -> WebClient.create(harness.vertx()).get(port, "localhost", "/health/live").send()
+        .await(10, TimeUnit.SECONDS)).as("HTTP stopped").isNotNull();
+    harness.startTracker();
+  }
+
+  @Test
+  void redisAndKinesisDownAtStart_doNotFailTheDeployment_andReadinessNamesThem() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    TrackerApplication app = null;
+    try {
+      int deadPort = FreePorts.next();
+      TrackerConfig config = TrackerConfig.fromEnvironment(Map.of(
+          "HTTP_PORT", Integer.toString(FreePorts.next()),
+          "HTTP_INSTANCES", "1",
+          "REDIS_URL", "redis://localhost:" + deadPort,
+          "AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + deadPort,
+          "EVENT_STREAM", "nowhere"));
+      app = TrackerApplication.start(vertx, config).await(30, TimeUnit.SECONDS);
+      WebClient client = WebClient.create(vertx);
+      int port = app.httpPort();
+      await().atMost(TrackerHarness.PATIENCE).untilAsserted(() -> {
+        var ready = client.get(port, "localhost", "/health/ready").send().await(10, TimeUnit.SECONDS);
+        assertThat(ready.statusCode()).isEqualTo(503);
+        JsonObject report = ready.bodyAsJsonObject();
+        assertThat(report.getJsonArray("failing").getList())
+            .contains("redisConnected", "redisSubscribed", "kinesisReachable");
+      });
+      var live = client.get(port, "localhost", "/health/live").send().await(10, TimeUnit.SECONDS);
+      assertThat(live.statusCode()).isEqualTo(200);
+      var event = client.get(port, "localhost", "/event/" + uniqueId("x")).send().await(10, TimeUnit.SECONDS);
+      assertThat(event.statusCode()).isEqualTo(503);
+    } finally {
+      if (app != null) {
+        app.stop().await(30, TimeUnit.SECONDS);
+      }
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aTakenPort_failsTheDeployment() throws IOException {
+    Vertx vertx = Vertx.vertx();
+    try (ServerSocket taken = new ServerSocket(0)) {
+      TrackerConfig config = TrackerConfig.fromEnvironment(Map.of(
+          "HTTP_PORT", Integer.toString(taken.getLocalPort()),
+          "REDIS_URL", "redis://localhost:" + FreePorts.next(),
+          "AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + FreePorts.next()));
+
+      assertThatThrownBy(() -> TrackerApplication.start(vertx, config).await(30, TimeUnit.SECONDS))
+          .hasMessageContaining("Address already in use");
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
