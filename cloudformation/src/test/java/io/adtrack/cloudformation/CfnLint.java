@@ -13,7 +13,8 @@ final class CfnLint {
    * Parameter values for the branches the defaults leave out. cfn-lint checks conditional resources whatever their
    * condition, so the HTTPS listener's certificate must look like an ARN in every run.
    */
-  static final String CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  static final String CERTIFICATE =
+      "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
   private CfnLint() {
   }

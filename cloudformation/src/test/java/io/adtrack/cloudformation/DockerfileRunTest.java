@@ -72,8 +72,8 @@ class DockerfileRunTest {
     tracker.destroy(); // SIGTERM, as ECS and `docker stop` send it
     boolean exited = tracker.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
-    assertThat(exited).as("exited within %s; log: %s", EXIT_DEADLINE, log).isTrue();
-    assertThat(tracker.exitValue()).as(Files.readString(log, StandardCharsets.UTF_8)).isZero();
+    assertThat(exited).as("exited within %s; %s", EXIT_DEADLINE, tail(log)).isTrue();
+    assertThat(tracker.exitValue()).as("exit status; %s", tail(log)).isZero();
     assertThat(healthcheck(port)).as("HEALTHCHECK once the tracker is gone").isNotZero();
   }
 
@@ -108,6 +108,13 @@ class DockerfileRunTest {
     Dockerfile dockerfile = Dockerfile.parse(Repository.DOCKERFILE);
     return Repository.run(DockerfileTest.healthcheckCommand(dockerfile), Map.of("HTTP_PORT", String.valueOf(port)))
         .exitCode();
+  }
+
+  /** The end of the tracker's output, for failure messages (the whole file stays in target/). */
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return "last lines of " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15),
+        lines.size()));
   }
 
   private static int freePort() throws IOException {

@@ -5,6 +5,8 @@ import static io.adtrack.cloudformation.Template.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adtrack.consumer.ConsumerConfig;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.updater.UpdaterConfig;
@@ -15,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -286,6 +291,29 @@ class TemplateContractTest {
             .containsExactly("AlarmTopic"));
   }
 
+  @Test
+  void dashboardBodyIsJsonWhoseMetricsAndAlarmsExist() throws Exception {
+    List<Object> sub = list(map(template.single("AWS::CloudWatch::Dashboard").get("DashboardBody")).get("Fn::Sub"));
+    String body = String.valueOf(sub.get(0));
+    Set<String> variables = map(sub.get(1)).keySet();
+
+    // Every ${...} must be a variable of the Sub, a pseudo parameter or a resource (attribute) of this template.
+    Matcher reference = Pattern.compile("\\$\\{([^}.]+)[^}]*}").matcher(body);
+    List<String> unknown = new ArrayList<>();
+    while (reference.find()) {
+      String name = reference.group(1);
+      if (!variables.contains(name) && !name.startsWith("AWS::") && !template.resources().containsKey(name)) {
+        unknown.add(name);
+      }
+    }
+    assertThat(unknown).isEmpty();
+    JsonNode dashboard = new ObjectMapper()
+        .readTree(body.replaceAll("\\$\\{[^}]*}", "x"));
+    assertThat(dashboard.get("widgets")).hasSizeGreaterThan(5);
+    assertThat(body).contains(template.propertiesOfType("AWS::CloudWatch::Alarm").keySet().stream()
+        .map(alarm -> "${" + alarm + ".Arn}").toArray(String[]::new));
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   /** Every IAM statement in the template, keyed by where it is (for the failure message). */
@@ -340,11 +368,11 @@ class TemplateContractTest {
 
   private static Set<String> names(Object entries) {
     return entries == null ? Set.of() : list(entries).stream().map(entry -> String.valueOf(map(entry).get("Name")))
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static Set<String> union(Set<String> first, Set<String> second) {
-    Set<String> all = new java.util.TreeSet<>(first);
+    Set<String> all = new TreeSet<>(first);
     all.addAll(second);
     return all;
   }
