@@ -3,10 +3,8 @@ package io.adtrack.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.adtrack.testkit.DynamoDbLocal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
@@ -20,19 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 class EventTableTest {
 
-  private static DynamoDbLocal dynamoDbLocal;
-  private static DynamoDbClient dynamoDb;
+  @RegisterExtension
+  static final DynamoDbLocalExtension DYNAMODB_LOCAL = new DynamoDbLocalExtension();
 
-  @BeforeAll
-  static void startDynamoDb() {
-    dynamoDbLocal = DynamoDbLocal.start();
-    dynamoDb = dynamoDbLocal.client();
-  }
-
-  @AfterAll
-  static void stopDynamoDb() {
-    dynamoDbLocal.close();
-  }
+  private final DynamoDbClient dynamoDb = DYNAMODB_LOCAL.client();
 
   @Test
   void shouldCreateAnActiveOnDemandTable_keyedByMessageId_withTheByProgramIndexAndTtl() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import io.adtrack.proto.TrackingEvent;
-import io.adtrack.testkit.DynamoDbLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,11 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -27,23 +25,14 @@ class EventWriterTest {
   private static final Duration SHORT_BUDGET = Duration.ofMillis(1_500);
   private static final Duration AMPLE_BUDGET = Duration.ofSeconds(30);
 
-  private static DynamoDbLocal dynamoDbLocal;
-  private static DynamoDbClient dynamoDb;
+  @RegisterExtension
+  static final DynamoDbLocalExtension DYNAMODB_LOCAL = new DynamoDbLocalExtension();
+
+  private final DynamoDbClient dynamoDb = DYNAMODB_LOCAL.client();
 
   private String table;
   private UnreliableDynamoDb unreliable;
   private EventWriter writer;
-
-  @BeforeAll
-  static void startDynamoDb() {
-    dynamoDbLocal = DynamoDbLocal.start();
-    dynamoDb = dynamoDbLocal.client();
-  }
-
-  @AfterAll
-  static void stopDynamoDb() {
-    dynamoDbLocal.close();
-  }
 
   @BeforeEach
   void createTableAndWriter() {

@@ -2,6 +2,7 @@ package io.adtrack.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static org.awaitility.Awaitility.await;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
@@ -9,15 +10,13 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
-import io.adtrack.testkit.DynamoDbLocal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -37,25 +36,16 @@ class KinesisConsumerHandlerTest {
   private static final String FIXTURE_WITH_POISON = "kinesis/tracking-events-with-poison.json";
   private static final long NINETY_DAYS_SECONDS = 90L * 86_400;
 
-  private static DynamoDbLocal dynamoDbLocal;
-  private static DynamoDbClient dynamoDb;
+  @RegisterExtension
+  static final DynamoDbLocalExtension DYNAMODB_LOCAL = new DynamoDbLocalExtension();
 
-  @BeforeAll
-  static void startDynamoDb() {
-    dynamoDbLocal = DynamoDbLocal.start();
-    dynamoDb = dynamoDbLocal.client();
-  }
-
-  @AfterAll
-  static void stopDynamoDb() {
-    dynamoDbLocal.close();
-  }
+  private final DynamoDbClient dynamoDb = DYNAMODB_LOCAL.client();
 
   /** A handler configured the way the Lambda is, through its environment, writing to {@code table}. */
   private static KinesisConsumerHandler handlerFor(String table) {
     return new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
         "EVENT_TABLE", table,
-        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbLocal.endpoint().toString())));
+        "AWS_ENDPOINT_URL_DYNAMODB", DYNAMODB_LOCAL.endpoint().toString())));
   }
 
   private static StreamsEventResponse invoke(KinesisConsumerHandler handler, KinesisEvent event) {
@@ -109,19 +99,25 @@ class KinesisConsumerHandlerTest {
   void shouldListAProgramsEventsByTime_throughTheByProgramIndex(KinesisEvent event) {
     String table = TestTables.create(dynamoDb);
 
-    invoke(handlerFor(table), event);
+    StreamsEventResponse response = invoke(handlerFor(table), event);
 
-    List<String> messageIds = dynamoDb.query(b -> b.tableName(table).indexName("byProgram")
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    // A global secondary index is eventually consistent; DynamoDB Local's, too, lags now and then.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(byProgram(table, "212313")).containsExactly(
+        "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e01",
+        "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e02",
+        "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e04"));
+  }
+
+  /** The messageIds of a program's events on 2026-01-01 00:00-00:01 UTC, oldest first, read from the index. */
+  private List<String> byProgram(String table, String programId) {
+    return dynamoDb.query(b -> b.tableName(table).indexName("byProgram")
             .keyConditionExpression("programId = :p AND receivedAt BETWEEN :from AND :to")
             .expressionAttributeValues(Map.of(
-                ":p", AttributeValue.fromS("212313"),
+                ":p", AttributeValue.fromS(programId),
                 ":from", AttributeValue.fromN("1767225600000"),
                 ":to", AttributeValue.fromN("1767225699999"))))
         .items().stream().map(item -> item.get("messageId").s()).toList();
-    assertThat(messageIds).containsExactly(
-        "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e01",
-        "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e02",
-        "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e04");
   }
 
   @Test
@@ -193,13 +189,13 @@ class KinesisConsumerHandlerTest {
     };
     List<KinesisEventRecord> records = TestRecords.records(1_000, "p-thousand");
     try (DynamoDbClient counted = DynamoDbClient.builder()
-            .endpointOverride(dynamoDbLocal.endpoint())
+            .endpointOverride(DYNAMODB_LOCAL.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
             .httpClientBuilder(ApacheHttpClient.builder())
             .overrideConfiguration(o -> o.addExecutionInterceptor(countBatchWrites))
             .build();
-        EventWriter writer = EventWriter.create(counted, ConsumerConfig.fromEnvironment(Map.of("EVENT_TABLE", table)))) {
+        EventWriter writer = new EventWriter(counted, table, new EventItemMapper(90), 4)) {
 
       StreamsEventResponse response = invoke(new KinesisConsumerHandler(writer), TestRecords.kinesisEvent(records));
 
