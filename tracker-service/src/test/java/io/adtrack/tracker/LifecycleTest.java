@@ -18,25 +18,16 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Start-up and shutdown: what fails a deployment, what does not, and that stopping loses nothing. */
 class LifecycleTest {
 
-  private static TrackerHarness harness;
-
-  @BeforeAll
-  static void startTracker() {
-    // A linger far beyond the test: only the shutdown flush can get these events to the stream.
-    harness = TrackerHarness.start(Map.of("KINESIS_LINGER_MS", "10000", "SHUTDOWN_TIMEOUT_SECONDS", "20"));
-  }
-
-  @AfterAll
-  static void stopTracker() {
-    harness.close();
-  }
+  // A linger far beyond the test: only the shutdown flush can get these events to the stream.
+  @RegisterExtension
+  static final TrackerHarness harness =
+      TrackerHarness.withEnv(Map.of("KINESIS_LINGER_MS", "10000", "SHUTDOWN_TIMEOUT_SECONDS", "20"));
 
   @Test
   void eventsAcceptedJustBeforeShutdown_reachTheStream() {

@@ -26,29 +26,45 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * A tracker under test with its real stand-ins: Redis (behind a cuttable proxy), kinesalite (behind another), a
- * stream of its own, and blocking helpers to call the tracker, write core data and read the stream back.
+ * stream of its own, and blocking helpers to call the tracker, write core data and read the stream back. Register
+ * it as a static {@code @RegisterExtension} field: it starts everything before the class's tests and stops it
+ * after them.
  */
-public final class TrackerHarness implements AutoCloseable {
+public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback {
 
   /** Generous: the test machine has 2 cores shared by several builds. */
   public static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  private final RedisServerFixture redisServer;
-  private final TcpProxy redisProxy;
-  private final KinesisEmulator kinesis;
-  private final TcpProxy kinesisProxy;
-  private final String stream;
-  private final Vertx vertx;
-  private final Redis redisDirect;
-  private final WebClient http;
-  private final Map<String, String> env;
+  private final Map<String, String> overrides;
+  private RedisServerFixture redisServer;
+  private TcpProxy redisProxy;
+  private KinesisEmulator kinesis;
+  private TcpProxy kinesisProxy;
+  private String stream;
+  private Vertx vertx;
+  private Redis redisDirect;
+  private WebClient http;
+  private Map<String, String> env;
   private TrackerApplication tracker;
 
   private TrackerHarness(Map<String, String> overrides) {
+    this.overrides = overrides;
+  }
+
+  /** A harness whose tracker environment is the defaults here plus {@code overrides}. */
+  public static TrackerHarness withEnv(Map<String, String> overrides) {
+    return new TrackerHarness(overrides);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
     redisServer = RedisServerFixture.start();
     redisProxy = TcpProxy.start(redisServer.port());
     kinesis = KinesisEmulator.kinesalite();
@@ -66,13 +82,7 @@ public final class TrackerHarness implements AutoCloseable {
         "EVENT_STREAM", stream,
         "KINESIS_LINGER_MS", "10"));
     env.putAll(overrides);
-  }
-
-  /** Starts stand-ins and a tracker whose environment is the harness defaults plus {@code overrides}. */
-  public static TrackerHarness start(Map<String, String> overrides) {
-    TrackerHarness harness = new TrackerHarness(overrides);
-    harness.startTracker();
-    return harness;
+    startTracker();
   }
 
   public void startTracker() {
@@ -215,7 +225,7 @@ public final class TrackerHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterAll(ExtensionContext context) {
     try {
       if (tracker != null) {
         tracker.stop().await();

@@ -20,7 +20,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +83,7 @@ public final class EventIntake {
     if (route == Route.CLICK && program.landingUrl().isEmpty()) {
       return new TrackResult.Rejected(Rejection.notFound("program " + programId + " has no landing URL"));
     }
-    TrackingEvent event = EventMapper.toEvent(UUID.randomUUID().toString(), receivedAt, type, program, call, client);
+    TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, type, program, call, client);
     return switch (buffer.offer(new PendingRecord(event.getMessageId(), event.toByteArray()))) {
       case ACCEPTED -> new TrackResult.Accepted(event, program);
       case FULL -> new TrackResult.Unavailable(Outcome.BUFFER_FULL, "event buffer full, retry later");

@@ -9,21 +9,24 @@ import io.adtrack.tracker.metrics.Route;
 import io.adtrack.tracker.validation.CallParameters;
 import io.adtrack.tracker.validation.CallValidation;
 import io.adtrack.tracker.validation.InvalidCallException;
-import io.vertx.core.MultiMap;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** GET /event, /pixel and /click: the same intake, three ways of answering. */
 final class TrackingHandlers {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TrackingHandlers.class);
   private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
-  private static final String PROGRAM_ID = "programId";
 
   private final EventIntake intake;
 
@@ -32,8 +35,8 @@ final class TrackingHandlers {
   }
 
   /** GET /event/{programId}: 200 with the enriched event as JSON, else a JSON error. */
-  void handleEvent(RoutingContext rc) {
-    track(rc, Route.EVENT, EventType.EVENT, (response, result) -> {
+  void handleEvent(HttpServerRequest request, String programId) {
+    track(request, programId, Route.EVENT, EventType.EVENT, (response, result) -> {
       if (result instanceof TrackResult.Accepted accepted) {
         Responses.json(response, 200, enrichedEvent(accepted.event()));
       } else {
@@ -43,14 +46,14 @@ final class TrackingHandlers {
   }
 
   /** GET /pixel/{programId}: always the GIF; 503 (with the GIF) only when the call should be retried. */
-  void handlePixel(RoutingContext rc) {
-    track(rc, Route.PIXEL, EventType.IMPRESSION, (response, result) ->
+  void handlePixel(HttpServerRequest request, String programId) {
+    track(request, programId, Route.PIXEL, EventType.IMPRESSION, (response, result) ->
         Responses.pixel(response, result instanceof TrackResult.Unavailable ? 503 : 200));
   }
 
   /** GET /click/{programId}: 302 to the program's landing URL (never one from the request), else a JSON error. */
-  void handleClick(RoutingContext rc) {
-    track(rc, Route.CLICK, EventType.CLICK, (response, result) -> {
+  void handleClick(HttpServerRequest request, String programId) {
+    track(request, programId, Route.CLICK, EventType.CLICK, (response, result) -> {
       if (result instanceof TrackResult.Accepted accepted) {
         response.setStatusCode(302)
             .putHeader(HttpHeaders.LOCATION, accepted.program().landingUrl().orElseThrow())
@@ -60,6 +63,12 @@ final class TrackingHandlers {
         answerError(response, result);
       }
     });
+  }
+
+  /** A tracking route's handler, for the router and for the fast path alike. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(HttpServerRequest request, String programId);
   }
 
   /** Sends a JSON error for anything but an accepted call. */
@@ -73,36 +82,34 @@ final class TrackingHandlers {
     }
   }
 
-  private void track(RoutingContext rc, Route route, EventType type, Answer answer) {
-    HttpServerRequest request = rc.request();
-    HttpServerResponse response = rc.response();
+  private void track(HttpServerRequest request, String programId, Route route, EventType type, Answer answer) {
+    HttpServerResponse response = request.response();
     CallParameters call;
     try {
-      call = queryParameters(rc);
+      call = queryParameters(request);
     } catch (InvalidCallException e) {
       answer.send(response, intake.reject(route, e.rejection()));
       return;
     }
-    intake.track(rc.vertx().getOrCreateContext(), route, type, rc.pathParam(PROGRAM_ID), call, clientInfo(request))
+    intake.track(Vertx.currentContext(), route, type, programId, call, clientInfo(request))
         .onSuccess(result -> answer.send(response, result))
-        .onFailure(rc::fail);
+        .onFailure(e -> {
+          LOG.error("Tracking {} failed unexpectedly", route, e);
+          Responses.error(response, 500, "internal error");
+        });
   }
 
-  private static CallParameters queryParameters(RoutingContext rc) {
-    String query = rc.request().query();
+  private static CallParameters queryParameters(HttpServerRequest request) {
+    String query = request.query();
     if (query == null || query.isEmpty()) {
       return CallParameters.NONE;
     }
-    MultiMap params;
+    Map<String, List<String>> byName;
     try {
-      // Query only: request().params() would mix in the path parameter.
-      params = rc.queryParams();
+      // The query alone (request.params() may carry path parameters); what Vert.x uses underneath anyway.
+      byName = new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters();
     } catch (IllegalArgumentException e) {
       throw new InvalidCallException("query string is not properly URL-encoded");
-    }
-    Map<String, List<String>> byName = new LinkedHashMap<>();
-    for (String name : params.names()) {
-      byName.put(name, params.getAll(name));
     }
     return CallValidation.parseQuery(byName);
   }

@@ -12,10 +12,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,27 +28,22 @@ class BadInputTest {
 
   private static final int MAX_BODY_BYTES = 4096;
   private static final int MAX_EVENTS = 5;
-  private static TrackerHarness harness;
+  @RegisterExtension
+  static final TrackerHarness harness = TrackerHarness.withEnv(Map.of(
+        "MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES),
+        "MAX_EVENTS_PER_REQUEST", Integer.toString(MAX_EVENTS)));
   private static String valid;
   private static String expired;
   private static String notYetValid;
 
   @BeforeAll
-  static void startTracker() {
-    harness = TrackerHarness.start(Map.of(
-        "MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES),
-        "MAX_EVENTS_PER_REQUEST", Integer.toString(MAX_EVENTS)));
+  static void storePrograms() {
     valid = uniqueId("valid");
     expired = uniqueId("expired");
     notYetValid = uniqueId("future");
     harness.storeProgram(program(valid, 1, Map.of()));
     harness.storeProgram(program(expired, 1, Map.of("validUntil", "2021-01-01T00:00:00Z")));
     harness.storeProgram(program(notYetValid, 1, Map.of("validFrom", "2099-01-01T00:00:00Z")));
-  }
-
-  @AfterAll
-  static void stopTracker() {
-    harness.close();
   }
 
   @AfterEach

@@ -19,26 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The tracking routes on their happy paths, each checked down to the records on the stream. */
 @ExtendWith(VertxExtension.class)
 class TrackingApiTest {
 
-  private static TrackerHarness harness;
-
-  @BeforeAll
-  static void startTracker() {
-    harness = TrackerHarness.start(Map.of());
-  }
-
-  @AfterAll
-  static void stopTracker() {
-    harness.close();
-  }
+  @RegisterExtension
+  static final TrackerHarness harness = TrackerHarness.withEnv(Map.of());
 
   @Test
   void event_answers200WithTheEnrichedEvent_andPutsExactlyOneDecodableRecordOnTheStream() {

@@ -13,25 +13,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Kinesis cut off while calls come in, with a producer buffer of 40 records, then back. */
 class KinesisOutageTest {
 
   private static final int BUFFER_RECORDS = 40;
-  private static TrackerHarness harness;
-
-  @BeforeAll
-  static void startTracker() {
-    harness = TrackerHarness.start(Map.of("KINESIS_BUFFER_MAX_RECORDS", Integer.toString(BUFFER_RECORDS)));
-  }
-
-  @AfterAll
-  static void stopTracker() {
-    harness.close();
-  }
+  @RegisterExtension
+  static final TrackerHarness harness =
+      TrackerHarness.withEnv(Map.of("KINESIS_BUFFER_MAX_RECORDS", Integer.toString(BUFFER_RECORDS)));
 
   @Test
   void callsAre200UntilTheBufferIsFull_then503WithRetryAfter_andEveryAcknowledgedEventArrivesAfterwards() {

@@ -9,9 +9,8 @@ import static org.awaitility.Awaitility.await;
 import io.adtrack.tracker.TrackerHarness;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pub/sub keeps L1 current. Changes are PUBLISHed only (no hash written), so anything the tracker serves from
@@ -19,17 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class CoreDataUpdatesTest {
 
-  private static TrackerHarness harness;
-
-  @BeforeAll
-  static void startTracker() {
-    harness = TrackerHarness.start(Map.of());
-  }
-
-  @AfterAll
-  static void stopTracker() {
-    harness.close();
-  }
+  @RegisterExtension
+  static final TrackerHarness harness = TrackerHarness.withEnv(Map.of());
 
   @Test
   void aPublishedProgram_isServedWithoutARedisRead() {

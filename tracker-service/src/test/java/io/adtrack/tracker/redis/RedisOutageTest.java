@@ -10,24 +10,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redis cut off (the proxy in front of it closes every connection) and back. */
 class RedisOutageTest {
 
-  private static TrackerHarness harness;
-
-  @BeforeAll
-  static void startTracker() {
-    harness = TrackerHarness.start(Map.of("REDIS_TIMEOUT_MS", "300"));
-  }
-
-  @AfterAll
-  static void stopTracker() {
-    harness.close();
-  }
+  @RegisterExtension
+  static final TrackerHarness harness = TrackerHarness.withEnv(Map.of("REDIS_TIMEOUT_MS", "300"));
 
   @Test
   void duringAnOutage_cachedProgramsAre200_uncachedAre503Fast_andNotReady_thenAfterwardsAllIsCurrentAgain() {

@@ -34,8 +34,8 @@ class CallValidationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "a b", "a/b", "é", "a.b", "a%20", "x1234567890123456789012345678901234567890123456789"
-      + "0123456789012345"})
+  @ValueSource(strings = {"", " ", "a b", "a/b", "é", "a.b", "a%20",
+      "x1234567890123456789012345678901234567890123456789" + "0123456789012345"})
   void illFormedIds_areRefused(String id) {
     assertThat(CallValidation.isValidProgramId(id)).isFalse();
     assertThat(CallValidation.checkProgramId(id).status()).isEqualTo(400);
