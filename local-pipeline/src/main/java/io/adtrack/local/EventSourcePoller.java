@@ -261,11 +261,24 @@ public final class EventSourcePoller implements AutoCloseable {
   private void pollSafely(ShardCursor cursor) {
     try {
       poll(cursor);
+      if (cursor.readFailures > 0) {
+        LOG.info("{}: reading shard {} of {} works again after {} failed attempts", settings.functionName(),
+            cursor.shardId, streamName, cursor.readFailures);
+        cursor.readFailures = 0;
+      }
     } catch (SdkException e) {
       // The emulator restarting or throttling: the shard keeps its position and is polled again after a pause.
-      LOG.warn("{}: reading shard {} of {} failed, trying again", settings.functionName(), cursor.shardId,
-          streamName, e);
-      cursor.dueAtNanos = System.nanoTime() + settings.pollInterval().toNanos();
+      cursor.readFailures++;
+      if (cursor.readFailures == 1) {
+        LOG.warn("{}: reading shard {} of {} failed, trying again with backoff", settings.functionName(),
+            cursor.shardId, streamName, e);
+      } else {
+        LOG.debug("{}: reading shard {} failed again ({} times): {}", settings.functionName(), cursor.shardId,
+            cursor.readFailures, e.getMessage());
+      }
+      Duration pause = backoff(cursor.readFailures);
+      cursor.dueAtNanos = System.nanoTime()
+          + Math.max(pause.toNanos(), settings.pollInterval().toNanos());
     }
   }
 
@@ -414,8 +427,8 @@ public final class EventSourcePoller implements AutoCloseable {
 
   private long effectiveDue(ShardCursor cursor) {
     // While draining, a healthy shard that has not caught up yet is polled at once instead of resting; one in
-    // backoff keeps its pause.
-    boolean hurry = draining && cursor.attempts == 0 && !caughtUpSinceDrain(cursor);
+    // backoff (a failing handler or a failing stream) keeps its pause.
+    boolean hurry = draining && cursor.attempts == 0 && cursor.readFailures == 0 && !caughtUpSinceDrain(cursor);
     return hurry ? Math.min(cursor.dueAtNanos, drainStartNanos) : cursor.dueAtNanos;
   }
 
@@ -490,6 +503,7 @@ public final class EventSourcePoller implements AutoCloseable {
     long dueAtNanos;
     long lastEmptyPollNanos;
     int attempts;
+    int readFailures;
     boolean closed;
 
     ShardCursor(String shardId, String parentShardId, long now) {

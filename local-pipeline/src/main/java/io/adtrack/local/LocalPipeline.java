@@ -1,0 +1,411 @@
+package io.adtrack.local;
+
+import io.adtrack.consumer.ConsumerConfig;
+import io.adtrack.consumer.EventTable;
+import io.adtrack.consumer.KinesisConsumerHandler;
+import io.adtrack.local.PortCheck.PortTakenException;
+import io.adtrack.testkit.DynamoDbLocal;
+import io.adtrack.testkit.KinesisEmulator;
+import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.updater.RedisUpdaterHandler;
+import io.adtrack.updater.UpdaterConfig;
+import io.adtrack.updater.publish.PublishPrograms;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import sun.misc.Signal;
+
+/**
+ * The whole pipeline on one machine, in the foreground ({@code ./run}): Redis, a Kinesis emulator and DynamoDB Local
+ * (testkit's real stand-ins), the streams and the table, the tracker's production jar as a child process, and both
+ * Lambda handlers fed from their streams by {@link EventSourcePoller}s. Sample programs go through
+ * core-data-updates and the redis-updater, so the tracker knows them through the same path as in AWS.
+ *
+ * <p>Stopping (SIGINT or SIGTERM) goes downstream: the tracker gets SIGTERM and time to flush its buffer to
+ * Kinesis, then the pollers drain the streams into the handlers, then the stand-ins stop.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
+
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_INTERRUPTED = 130;
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration TRACKER_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+  private static final int EVENT_STREAM_SHARDS = 2;
+  private static final int CORE_DATA_STREAM_SHARDS = 1;
+  private static final String BUNDLED_SAMPLES = "/sample-programs.json";
+
+  /** Something started, and how to stop it; stopped in reverse start order. */
+  private record Running(String name, AutoCloseable stopper) {
+  }
+
+  private final LocalPipelineConfig config;
+  private final Deque<Running> running = new ArrayDeque<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final long startNanos = System.nanoTime();
+  private RedisServerFixture redis;
+  private KinesisEmulator kinesis;
+  private DynamoDbLocal dynamoDb;
+  private EventSourcePoller consumerPoller;
+  private EventSourcePoller updaterPoller;
+  private TrackerProcess tracker;
+  private SamplePrograms samples;
+  private volatile boolean closing;
+  private Duration startupTime;
+
+  private LocalPipeline(LocalPipelineConfig config) {
+    this.config = config;
+  }
+
+  public static void main(String[] args) {
+    // Before any SDK client is built (each reads it then): kinesalite speaks JSON only.
+    System.setProperty("aws.cborEnabled", "false");
+    // Dummy credentials ahead of the default chain, so real keys in the shell never reach the stand-ins.
+    System.setProperty("aws.accessKeyId", "local");
+    System.setProperty("aws.secretAccessKey", "local");
+    // DynamoDB Local logs through the Log4j 2 API without an implementation: quiet, instead of an ERROR at start.
+    System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+    System.exit(run(System.getenv()));
+  }
+
+  /** The launcher without System.exit: start, print, wait for SIGINT/SIGTERM, stop. */
+  static int run(Map<String, String> env) {
+    LocalPipelineConfig config;
+    try {
+      config = LocalPipelineConfig.fromEnvironment(env);
+      config.requireFiles();
+      PortCheck.requireFree(config.portsByVariable());
+    } catch (IllegalArgumentException | IllegalStateException | PortTakenException e) {
+      System.err.println(e.getMessage());
+      return EXIT_CONFIG;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicInteger exitCode = new AtomicInteger(EXIT_OK);
+    onStopSignal(stop::countDown);
+    LocalPipeline pipeline;
+    try {
+      pipeline = start(config, () -> stop.getCount() == 0, () -> {
+        exitCode.set(EXIT_FAILED);
+        stop.countDown();
+      });
+    } catch (StartCancelledException e) {
+      return EXIT_INTERRUPTED;
+    } catch (RuntimeException e) {
+      LOG.error("The local pipeline did not start: {}", e.getMessage(), e);
+      return EXIT_FAILED;
+    }
+    // A stop that does not come through the signal handlers (SIGHUP, System.exit elsewhere) still cleans up.
+    Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "local-pipeline-shutdown"));
+    System.out.println(pipeline.banner());
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    pipeline.close();
+    return exitCode.get();
+  }
+
+  /**
+   * Handles SIGINT and SIGTERM ourselves instead of in shutdown hooks: hooks run all at once, and testkit's own hook
+   * would kill the emulator while the tracker still flushes into it. Here the stop runs in order, then we exit.
+   */
+  private static void onStopSignal(Runnable stop) {
+    for (String name : List.of("INT", "TERM")) {
+      try {
+        Signal.handle(new Signal(name), signal -> stop.run());
+      } catch (IllegalArgumentException e) {
+        LOG.warn("cannot handle SIG{}: stopping relies on shutdown hooks", name, e);
+      }
+    }
+  }
+
+  /** Starts everything and waits until the tracker answers for a sample program; for tests, without signals. */
+  public static LocalPipeline start(LocalPipelineConfig config) {
+    return start(config, () -> false, () -> LOG.error("The tracker exited while the pipeline was running"));
+  }
+
+  private static LocalPipeline start(LocalPipelineConfig config, BooleanSupplier cancelled,
+      Runnable onTrackerExit) {
+    config.requireFiles();
+    PortCheck.requireFree(config.portsByVariable());
+    LocalPipeline pipeline = new LocalPipeline(config);
+    try {
+      pipeline.startAll(cancelled, onTrackerExit);
+      return pipeline;
+    } catch (RuntimeException | Error e) {
+      pipeline.close();
+      throw e;
+    }
+  }
+
+  private void startAll(BooleanSupplier cancelled, Runnable onTrackerExit) {
+    Path samplesFile = config.samplePrograms().orElseGet(this::bundledSamples);
+    samples = SamplePrograms.read(samplesFile);
+    redis = RedisServerFixture.start(config.redisPort());
+    running.push(new Running("Redis", redis));
+    kinesis = KinesisEmulator.start(config.emulator(), config.kinesisPort());
+    running.push(new Running("Kinesis emulator", kinesis));
+    dynamoDb = DynamoDbLocal.start(config.dynamoDbPort());
+    running.push(new Running("DynamoDB Local", dynamoDb));
+    kinesis.createStream(config.eventStream(), EVENT_STREAM_SHARDS);
+    kinesis.createStream(config.coreDataStream(), CORE_DATA_STREAM_SHARDS);
+    EventTable.create(dynamoDb.client(), config.eventTable());
+    LOG.info("Stand-ins up: Redis {}, {} {}, DynamoDB Local {}", redis.url(), config.emulator(), kinesis.endpoint(),
+        dynamoDb.endpoint());
+
+    updaterPoller = EventSourcePoller.start(kinesis.client(), config.coreDataStream(),
+        new RedisUpdaterHandler(UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", redis.url()))),
+        EventSourcePoller.Settings.lambdaDefaults("redis-updater"));
+    running.push(new Running("redis-updater poller", () -> updaterPoller.drain(DRAIN_TIMEOUT)));
+    consumerPoller = EventSourcePoller.start(kinesis.client(), config.eventStream(),
+        new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
+            "EVENT_TABLE", config.eventTable(),
+            "AWS_REGION", LocalPipelineConfig.REGION,
+            "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()))),
+        EventSourcePoller.Settings.lambdaDefaults("kinesis-consumer"));
+    running.push(new Running("kinesis-consumer poller", () -> consumerPoller.drain(DRAIN_TIMEOUT)));
+
+    tracker = TrackerProcess.start(config.trackerJar(), trackerEnvironment(), TRACKER_SHUTDOWN_GRACE, System.out);
+    running.push(new Running("tracker", tracker));
+    tracker.process().onExit().thenRun(() -> {
+      if (!closing) {
+        LOG.error("The tracker exited on its own (code {}): see its [tracker] lines above",
+            tracker.process().exitValue());
+        onTrackerExit.run();
+      }
+    });
+
+    publish(samplesFile);
+    awaitReady(cancelled);
+    startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
+    LOG.info("Local pipeline ready in {} ms", startupTime.toMillis());
+  }
+
+  /** The redis-updater's sample-programs.json, copied out of its jar for the publisher CLI, which reads files. */
+  private Path bundledSamples() {
+    try (InputStream in = RedisUpdaterHandler.class.getResourceAsStream(BUNDLED_SAMPLES)) {
+      if (in == null) {
+        throw new IllegalStateException(BUNDLED_SAMPLES + " is not in the redis-updater jar: set SAMPLE_PROGRAMS");
+      }
+      Path file = Files.createTempFile("sample-programs-", ".json");
+      running.push(new Running("sample programs copy", () -> Files.deleteIfExists(file)));
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + BUNDLED_SAMPLES, e);
+    }
+  }
+
+  private Map<String, String> trackerEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_PORT", Integer.toString(config.httpPort()));
+    env.put("REDIS_URL", redis.url());
+    env.put("AWS_REGION", LocalPipelineConfig.REGION);
+    env.put("AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString());
+    env.put("AWS_ACCESS_KEY_ID", "local");
+    env.put("AWS_SECRET_ACCESS_KEY", "local");
+    env.put("EVENT_STREAM", config.eventStream());
+    env.put("CORE_DATA_STREAM", config.coreDataStream());
+    env.put("EVENT_TABLE", config.eventTable());
+    // kinesalite speaks JSON only; with kinesis-mock the tracker keeps the SDK's default, CBOR, as in AWS.
+    env.put("CBOR_ENABLED", config.cborEnabled() ? null : "false");
+    return env;
+  }
+
+  /**
+   * Publishes a file of program documents on core-data-updates with the publisher CLI's own code, as a publisher
+   * would; the redis-updater poller applies them.
+   *
+   * @throws IllegalStateException when the CLI reports an invalid file or unsent documents
+   */
+  public void publish(Path programsFile) {
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8)) {
+      code = PublishPrograms.run(new String[] {programsFile.toString()}, Map.of(
+          "CORE_DATA_STREAM", config.coreDataStream(),
+          "AWS_REGION", LocalPipelineConfig.REGION,
+          "AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString()), System.out, err);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing " + programsFile, e);
+    }
+    if (code != 0) {
+      throw new IllegalStateException("publishing " + programsFile + " failed (exit " + code + "): "
+          + errors.toString(StandardCharsets.UTF_8).trim());
+    }
+  }
+
+  private void awaitReady(BooleanSupplier cancelled) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    List<URI> probes = List.of(trackerUri().resolve("/health/ready"),
+        trackerUri().resolve("/event/" + samples.tryProgramId()));
+    for (URI probe : probes) {
+      while (status(probe) != 200) {
+        if (cancelled.getAsBoolean()) {
+          throw new StartCancelledException();
+        }
+        if (!tracker.isAlive()) {
+          throw new IllegalStateException("the tracker exited during start-up: see its [tracker] lines above");
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(probe + " did not answer 200 within " + READY_TIMEOUT.toSeconds() + " s");
+        }
+        pause(Duration.ofMillis(100));
+      }
+    }
+  }
+
+  private int status(URI uri) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartCancelledException();
+    }
+  }
+
+  /** Stops everything started, downstream order: tracker (flushes), pollers (drain), stand-ins. Idempotent. */
+  @Override
+  public synchronized void close() {
+    closing = true;
+    if (running.isEmpty()) {
+      return;
+    }
+    long begin = System.nanoTime();
+    LOG.info("Stopping the local pipeline");
+    while (!running.isEmpty()) {
+      Running next = running.pop();
+      try {
+        next.stopper().close();
+      } catch (Exception e) {
+        // One part failing to stop must not keep the others running.
+        LOG.warn("{} did not stop cleanly", next.name(), e);
+      }
+    }
+    LOG.info("Local pipeline stopped in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
+  }
+
+  public LocalPipelineConfig config() {
+    return config;
+  }
+
+  public URI trackerUri() {
+    return URI.create("http://localhost:" + config.httpPort());
+  }
+
+  public KinesisClient kinesis() {
+    return kinesis.client();
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb.client();
+  }
+
+  public String redisUrl() {
+    return redis.url();
+  }
+
+  public EventSourcePoller consumerPoller() {
+    return consumerPoller;
+  }
+
+  public EventSourcePoller updaterPoller() {
+    return updaterPoller;
+  }
+
+  public long trackerPid() {
+    return tracker.pid();
+  }
+
+  /** Where everything listens and what to try, printed once the pipeline is ready. */
+  String banner() {
+    String id = samples.tryProgramId();
+    String tracker = "localhost:" + config.httpPort();
+    String dynamo = "http://localhost:" + config.dynamoDbPort();
+    return String.join(System.lineSeparator(),
+        "",
+        "Local pipeline ready in " + String.format("%.1f", startupTime.toMillis() / 1000.0)
+            + " s. Ctrl-C stops everything it started.",
+        "  tracker   http://" + tracker + "   (tracker-service.jar, pid " + trackerPid() + ")",
+        "  Redis     " + redis.url(),
+        "  Kinesis   " + kinesis.endpoint() + "   (" + config.emulator().name().toLowerCase()
+            + ", plain HTTP, " + (config.cborEnabled() ? "CBOR" : "JSON") + "; streams " + config.eventStream()
+            + " x" + EVENT_STREAM_SHARDS + " shards, "
+            + config.coreDataStream() + " x" + CORE_DATA_STREAM_SHARDS + ")",
+        "  DynamoDB  " + dynamo + "   (DynamoDB Local -sharedDb; table " + config.eventTable()
+            + ", index byProgram, TTL expiresAt)",
+        "  region " + LocalPipelineConfig.REGION + ", any credentials (e.g. AWS_ACCESS_KEY_ID=local "
+            + "AWS_SECRET_ACCESS_KEY=local)",
+        "  Lambdas   kinesis-consumer <- " + config.eventStream() + ", redis-updater <- " + config.coreDataStream()
+            + "   (local event-source poller: batch 100, each shard polled every 1 s)",
+        "  sample programs: " + String.join(", ", samples.describe()),
+        "",
+        "Try:",
+        "  curl -i " + tracker + "/event/" + id + "?foo=bar",
+        "  curl -s -o /dev/null -w '%{http_code} %{content_type}\\n' " + tracker + "/pixel/" + id,
+        "  curl -i " + tracker + "/click/" + id,
+        "  curl -s -X POST " + tracker + "/events -H 'Content-Type: application/json' -d '[{\"programId\":\"" + id
+            + "\",\"type\":\"event\",\"params\":{\"k\":\"v\"}},{\"programId\":\"" + id + "\",\"type\":\"click\"}]'",
+        "  curl -s " + tracker + "/metrics | grep -v '^#' | head -20",
+        "  ./program-events " + id + " --local" + (config.dynamoDbPort() == 8000 ? "" : "   (with DYNAMODB_PORT="
+            + config.dynamoDbPort() + ")"),
+        "  aws dynamodb query --endpoint-url " + dynamo + " --region " + LocalPipelineConfig.REGION
+            + " --table-name " + config.eventTable() + " --index-name byProgram"
+            + " --key-condition-expression 'programId = :p' --expression-attribute-values '{\":p\":{\"S\":\"" + id
+            + "\"}}'",
+        "  publish programs: AWS_ENDPOINT_URL_KINESIS=" + kinesis.endpoint() + " CBOR_ENABLED=false java -cp "
+            + "local-pipeline/target/local-pipeline.jar io.adtrack.updater.publish.PublishPrograms <file.json>",
+        "");
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartCancelledException();
+    }
+  }
+
+  /** Start-up was interrupted by a stop request; everything started so far has been stopped. */
+  static final class StartCancelledException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StartCancelledException() {
+      super("start-up cancelled");
+    }
+  }
+}

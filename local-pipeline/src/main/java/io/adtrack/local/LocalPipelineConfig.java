@@ -1,0 +1,117 @@
+package io.adtrack.local;
+
+import io.adtrack.testkit.FreePorts;
+import io.adtrack.testkit.KinesisEmulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the local pipeline needs to know, read once in {@code main} (or built by a test).
+ *
+ * @param redisPort       REDIS_PORT (6379)
+ * @param kinesisPort     KINESIS_PORT (4567): the Kinesis emulator, plain HTTP
+ * @param dynamoDbPort    DYNAMODB_PORT (8000): DynamoDB Local, {@code -sharedDb}
+ * @param httpPort        HTTP_PORT (8080): the tracker
+ * @param emulator        which Kinesis emulator: kinesalite (JSON, fast) unless a test wants kinesis-mock (CBOR)
+ * @param cborEnabled     whether the SDKs speak CBOR to the emulator; must match {@code aws.cborEnabled} here
+ * @param trackerJar      TRACKER_JAR: the tracker's production jar, run as a child process
+ * @param samplePrograms  SAMPLE_PROGRAMS: program documents published on core-data-updates at start; empty: the
+ *                        redis-updater's bundled {@code sample-programs.json}
+ * @param eventStream     the stream the tracker writes and the consumer reads
+ * @param coreDataStream  the stream the publisher writes and the updater reads
+ * @param eventTable      the table the consumer writes
+ */
+public record LocalPipelineConfig(
+    int redisPort,
+    int kinesisPort,
+    int dynamoDbPort,
+    int httpPort,
+    KinesisEmulator.Kind emulator,
+    boolean cborEnabled,
+    Path trackerJar,
+    Optional<Path> samplePrograms,
+    String eventStream,
+    String coreDataStream,
+    String eventTable) {
+
+  public static final String REGION = "us-east-1";
+  static final String TRACKER_JAR_IN_REPOSITORY = "tracker-service/target/tracker-service.jar";
+
+  /** The local pipeline's defaults, overridden by the port variables and TRACKER_JAR / SAMPLE_PROGRAMS. */
+  public static LocalPipelineConfig fromEnvironment(Map<String, String> env) {
+    Path root = RepositoryRoot.locate();
+    return new LocalPipelineConfig(
+        port(env, "REDIS_PORT", 6379),
+        port(env, "KINESIS_PORT", 4567),
+        port(env, "DYNAMODB_PORT", 8000),
+        port(env, "HTTP_PORT", 8080),
+        KinesisEmulator.Kind.KINESALITE,
+        false,
+        path(env, "TRACKER_JAR", root.resolve(TRACKER_JAR_IN_REPOSITORY)),
+        Optional.ofNullable(env.get("SAMPLE_PROGRAMS")).filter(s -> !s.isBlank())
+            .map(s -> Path.of(s.trim()).toAbsolutePath()),
+        "tracking-events",
+        "core-data-updates",
+        "tracking-events");
+  }
+
+  /** The defaults on ports free right now, for tests that start a pipeline of their own. */
+  public static LocalPipelineConfig onFreePorts() {
+    Path root = RepositoryRoot.locate();
+    return new LocalPipelineConfig(FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
+        KinesisEmulator.Kind.KINESALITE, false, root.resolve(TRACKER_JAR_IN_REPOSITORY), Optional.empty(),
+        "tracking-events", "core-data-updates", "tracking-events");
+  }
+
+  /** The same pipeline on another emulator and wire format (kinesis-mock speaks CBOR, as Kinesis does). */
+  public LocalPipelineConfig withEmulator(KinesisEmulator.Kind kind, boolean cbor) {
+    return new LocalPipelineConfig(redisPort, kinesisPort, dynamoDbPort, httpPort, kind, cbor, trackerJar,
+        samplePrograms, eventStream, coreDataStream, eventTable);
+  }
+
+  /** Each port with the variable that sets it, in start order; for the "port taken" check. */
+  public Map<String, Integer> portsByVariable() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("REDIS_PORT", redisPort);
+    ports.put("KINESIS_PORT", kinesisPort);
+    ports.put("DYNAMODB_PORT", dynamoDbPort);
+    ports.put("HTTP_PORT", httpPort);
+    return ports;
+  }
+
+  /** Checks that the files the pipeline runs exist, with the command that makes them. */
+  public void requireFiles() {
+    if (!Files.isRegularFile(trackerJar)) {
+      throw new IllegalStateException("The tracker jar " + trackerJar + " is missing: build it with "
+          + "`mvn -B -q install -DskipTests` (./run does that for you), or point TRACKER_JAR at it");
+    }
+    samplePrograms.filter(file -> !Files.isRegularFile(file)).ifPresent(file -> {
+      throw new IllegalStateException("SAMPLE_PROGRAMS=" + file + " does not exist: point it at a JSON array of "
+          + "program documents, or unset it for the bundled samples");
+    });
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(raw.trim());
+      if (port < 1 || port > 65_535) {
+        throw new NumberFormatException("out of range");
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + "=" + raw + " is not a port (1-65535)", e);
+    }
+  }
+
+  private static Path path(Map<String, String> env, String name, Path fallback) {
+    String raw = env.get(name);
+    return raw == null || raw.isBlank() ? fallback : Path.of(raw.trim()).toAbsolutePath();
+  }
+}
