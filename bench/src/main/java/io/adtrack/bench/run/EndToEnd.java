@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,9 @@ final class EndToEnd {
    * @param accepted calls answered 200 (with a message id)
    * @param found    of those, items seen in DynamoDB before the timeout
    * @param millis   call sent -> item visible, milliseconds
+   * @param statuses answers by status (or error class)
    */
-  record Result(int sent, int accepted, int found, Histogram millis, Duration took) {
+  record Result(int sent, int accepted, int found, Histogram millis, Duration took, Map<String, Integer> statuses) {
   }
 
   private record Pending(long sentNanos, long receivedAt) {
@@ -50,8 +52,10 @@ final class EndToEnd {
   }
 
   Result run(String programId, int events, double ratePerSecond, Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
     Map<String, Pending> pending = new ConcurrentHashMap<>();
+    Map<String, Integer> statuses = new ConcurrentSkipListMap<>();
     Histogram latency = new Histogram(3_600_000L, 3);
     AtomicInteger sent = new AtomicInteger();
     AtomicInteger accepted = new AtomicInteger();
@@ -70,6 +74,8 @@ final class EndToEnd {
           .timeout(Duration.ofSeconds(10)).header("User-Agent", "adtrack-bench e2e").GET().build();
       http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
         answered.incrementAndGet();
+        statuses.merge(error == null ? Integer.toString(response.statusCode()) : error.getClass().getSimpleName(), 1,
+            Integer::sum);
         if (error == null && response.statusCode() == 200) {
           JsonObject body = new JsonObject(response.body());
           accepted.incrementAndGet();
@@ -97,7 +103,8 @@ final class EndToEnd {
     } finally {
       sender.shutdownNow();
     }
-    return new Result(sent.get(), accepted.get(), found, latency, Duration.ofNanos(System.nanoTime() - start));
+    return new Result(sent.get(), accepted.get(), found, latency, Duration.ofNanos(System.nanoTime() - start),
+        Map.copyOf(statuses));
   }
 
   /** Message ids of the program's items received at or after {@code sinceMillis}, via the byProgram index. */

@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
 /** The runner's few control calls (health, sink stats, metrics) over the JDK's client; not on any load path. */
 final class Http {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
 
   private Http() {
   }

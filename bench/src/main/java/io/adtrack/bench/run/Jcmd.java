@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /** Runs the JDK's jcmd against a child JVM (heap, flags, JFR) and reads its answer. */
 final class Jcmd {
 
-  private static final Pattern HEAP_LINE = Pattern.compile("^ (\\S.*?)\\s+total (\\d+)K, used (\\d+)K");
+  private static final Pattern HEAP_LINE = Pattern.compile("^\\s?(\\S.*?)\\s+total (\\d+)K, used (\\d+)K");
 
   private Jcmd() {
   }

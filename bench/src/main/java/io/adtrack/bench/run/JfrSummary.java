@@ -21,8 +21,8 @@ import jdk.jfr.consumer.RecordingFile;
  * top of stack; total: anywhere on the stack), where it allocates, and how much it spent in GC.
  */
 record JfrSummary(long cpuSamples, Map<String, Long> selfTop, Map<String, Long> totalTop,
-    Map<String, Long> allocationTop, long allocationWeightBytes, int gcCount, Duration gcPauseTotal,
-    Duration gcPauseMax) {
+    Map<String, Long> allocationTop, long allocationWeightBytes, long allocatedBytes, int gcCount,
+    Duration gcPauseTotal, Duration gcPauseMax) {
 
   private static final int TOP = 15;
 
@@ -30,6 +30,7 @@ record JfrSummary(long cpuSamples, Map<String, Long> selfTop, Map<String, Long> 
     Map<String, Long> self = new HashMap<>();
     Map<String, Long> total = new HashMap<>();
     Map<String, Long> allocation = new HashMap<>();
+    Map<Long, long[]> allocatedByThread = new HashMap<>();
     long samples = 0;
     long allocationBytes = 0;
     int gcs = 0;
@@ -67,6 +68,14 @@ record JfrSummary(long cpuSamples, Map<String, Long> selfTop, Map<String, Long> 
               allocation.merge(what + " @ " + site, weight, Long::sum);
             }
           }
+          case "jdk.ThreadAllocationStatistics" -> {
+            // Emitted per thread at the start and end of the recording: the difference is what it allocated.
+            long allocated = event.getLong("allocated");
+            long[] range = allocatedByThread.computeIfAbsent(event.getThread("thread").getJavaThreadId(),
+                id -> new long[] {allocated, allocated});
+            range[0] = Math.min(range[0], allocated);
+            range[1] = Math.max(range[1], allocated);
+          }
           case "jdk.GarbageCollection" -> {
             gcs++;
             Duration pause = event.getDuration("sumOfPauses");
@@ -83,7 +92,8 @@ record JfrSummary(long cpuSamples, Map<String, Long> selfTop, Map<String, Long> 
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + recording, e);
     }
-    return new JfrSummary(samples, top(self), top(total), top(allocation), allocationBytes, gcs, pauses,
+    long allocated = allocatedByThread.values().stream().mapToLong(r -> r[1] - r[0]).sum();
+    return new JfrSummary(samples, top(self), top(total), top(allocation), allocationBytes, allocated, gcs, pauses,
         maxPause);
   }
 

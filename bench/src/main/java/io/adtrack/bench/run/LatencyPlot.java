@@ -136,6 +136,7 @@ final class LatencyPlot {
     }
     g.dispose();
     try {
+      java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
       ImageIO.write(image, "png", png.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + png, e);

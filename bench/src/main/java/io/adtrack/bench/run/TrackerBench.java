@@ -30,6 +30,7 @@ final class TrackerBench {
   private static final String TRACKER = "tracker";
   private static final String BASELINE = "baseline";
   private static final double P99_TARGET_MS = 5;
+  private static final Duration SETTLED = Duration.ofSeconds(3);
 
   private final BenchOptions options;
   private final Report report;
@@ -50,6 +51,7 @@ final class TrackerBench {
   private List<String> programIds;
   private double trackerEventMax = Double.NaN;
   private long sampleAcks;
+  private String backlogNote = "";
 
   TrackerBench(BenchOptions options, Report report, Machine machine, LoadGenerator generator, JvmFlags flags,
       Path workDir) {
@@ -70,11 +72,12 @@ final class TrackerBench {
       phase("warm-up", () -> warmUp(mixes));
       phase("throughput", () -> throughput(mixes));
       phase("latency", () -> latency(mixes.get(0)));
-      phase("kinesis", () -> kinesisEfficiency(mixes.get(0)));
       phase("memory", () -> memory(mixes.get(0)));
       if (options.runs("profile")) {
         phase("profile", () -> profile(mixes.get(0)));
       }
+      // Last: throttling leaves a backlog behind that would slow any round after it.
+      phase("kinesis", () -> kinesisEfficiency(mixes.get(0)));
       phase("delivery", this::delivery);
     } finally {
       stopAll();
@@ -111,7 +114,8 @@ final class TrackerBench {
     env.put("CBOR_ENABLED", "false");
     env.put("EVENT_STREAM", "tracking-events");
     Path jar = options.root().resolve("tracker-service/target/tracker-service.jar");
-    tracker = ChildProcess.start(TRACKER, ChildProcess.java(flags.flags(), List.of("-jar", jar.toString())), env,
+    Path copy = Artifacts.snapshot(jar, workDir);
+    tracker = ChildProcess.start(TRACKER, ChildProcess.java(flags.flags(), List.of("-jar", copy.toString())), env,
         workDir.resolve("tracker.log"));
     require(Http.await(Duration.ofSeconds(90), () -> {
       Http.Response ready = Http.tryGet(trackerUrl("/health/ready"));
@@ -223,9 +227,13 @@ final class TrackerBench {
       }
     }
     double p99 = trackerLatency.getValueAtPercentile(99) / 1000.0;
+    double baselineP99 = baselineLatency.getValueAtPercentile(99) / 1000.0;
+    // When the bare server misses the target too, the machine (not the tracker) sets the tail: say so.
+    String noiseNote = baselineP99 > P99_TARGET_MS ? "; the baseline misses it too, so this tail is the shared "
+        + "machine's" : "";
     report.target("Tracker p99 at half of max", "<= 5 ms (constant rate, CO corrected)", Report.f2(p99)
-        + " ms at " + Report.f0(rate) + " req/s (baseline " + Report.f2(baselineLatency.getValueAtPercentile(99)
-        / 1000.0) + " ms)", p99 <= P99_TARGET_MS);
+        + " ms at " + Report.f0(rate) + " req/s (baseline " + Report.f2(baselineP99) + " ms" + noiseNote + ")",
+        p99 <= P99_TARGET_MS);
     Path png = options.output().resolveSibling(options.output().getFileName().toString()
         .replace(".md", "-latency.png"));
     List<LatencyPlot.Series> series = new ArrayList<>();
@@ -282,13 +290,21 @@ final class TrackerBench {
         Report.f0(throttled.sinkRecords() * 1e9 / throttled.result().elapsedNanos()),
         Report.f1(throttled.recordsPerCall()), Report.f1(throttled.callsPerSecond()),
         Long.toString(throttled.sinkAfter().failedRecords() - throttled.sinkBefore().failedRecords())));
+    long acked = acknowledgedSoFar();
+    long drainStart = System.nanoTime();
+    SinkStats.Snapshot drained = awaitSinkSettled();
+    double drainSeconds = (System.nanoTime() - drainStart) / 1e9 - SETTLED.toSeconds();
+    backlogNote = String.format("After the throttled round the tracker still had %,d acknowledged events to "
+            + "deliver; the sink had them all %.1f s later (%,d stored in total at that point).",
+        Math.max(0, acked - throttled.sinkAfter().records()), Math.max(0, drainSeconds), drained.records());
     report.section("Kinesis efficiency (tracker -> bench sink)")
         .paragraph("Per tracker round: records the sink stored per second, records per PutRecords call (stored + "
             + "throttled, i.e. the batch the tracker sent) and calls per second. The last row ran with the sink "
             + "answering 10% of records with ProvisionedThroughputExceededException; the tracker must retry them "
             + "(see delivery below: still exactly once).")
         .table(List.of("round", "tracker req/s", "sink records/s", "records per call", "PutRecords calls/s",
-            "throttled records"), rows);
+            "throttled records"), rows)
+        .paragraph(backlogNote);
   }
 
   private void memory(RequestMix mix) {
@@ -298,16 +314,23 @@ final class TrackerBench {
     String heapInfo = Jcmd.run(tracker.pid(), "GC.heap_info");
     String vmFlags = Jcmd.run(tracker.pid(), "VM.flags");
     long baselineRss = baseline.rssKb();
+    // What the tracker really keeps (cache, buffers, code): the heap after a full collection.
+    Jcmd.run(tracker.pid(), "GC.run");
+    String liveHeap = Jcmd.heapSummary(Jcmd.run(tracker.pid(), "GC.heap_info"));
+    long rssAfterGcKb = tracker.rssKb();
     double rssMb = rssKb / 1024.0;
     report.target("Tracker RSS after saturation", "<= 256 MB", Report.f0(rssMb) + " MiB (peak " + Report.f0(
         peakKb / 1024.0) + " MiB)", rssKb > 0 ? rssMb <= 256 : null);
     report.section("Memory after " + options.saturation().toSeconds() + " s of saturation")
-        .paragraph(String.format("Tracker under closed-loop `/event` load for %d s (%s req/s), then: RSS %s MiB "
-                + "(VmRSS), peak %s MiB (VmHWM), heap %s. Baseline RSS at the same time: %s MiB. JVM flags as in "
-                + "the Dockerfile (%s) plus `-XX:MaxRAM=%dm` so the heap is sized as in a %d MiB task.",
-            options.saturation().toSeconds(), Report.f0(round.result().requestsPerSecond()), Report.f0(rssMb),
-            Report.f0(peakKb / 1024.0), Jcmd.heapSummary(heapInfo), Report.f0(baselineRss / 1024.0),
-            flags.source(), flags.taskMemoryMiB(), flags.taskMemoryMiB()))
+        .paragraph(String.format("Tracker under closed-loop `/event` load for %d s (%s req/s, %s), then: RSS "
+                + "%s MiB (VmRSS), peak %s MiB (VmHWM), heap %s. After a forced full GC (`jcmd GC.run`): heap %s, "
+                + "RSS %s MiB (a JVM rarely returns memory to the OS). Baseline (no work at all, same flags) RSS: "
+                + "%s MiB. JVM flags from the %s plus `-XX:MaxRAM=%dm`, so the heap is sized as in the %d MiB "
+                + "task (%s).",
+            options.saturation().toSeconds(), Report.f0(round.result().requestsPerSecond()),
+            round.result().statusSummary(), Report.f0(rssMb), Report.f0(peakKb / 1024.0),
+            Jcmd.heapSummary(heapInfo), liveHeap, Report.f0(rssAfterGcKb / 1024.0), Report.f0(baselineRss / 1024.0),
+            flags.source(), flags.taskMemoryMiB(), flags.taskMemoryMiB(), flags.taskMemorySource()))
         .code("$ jcmd <tracker> GC.heap_info\n" + heapInfo + "\n$ jcmd <tracker> VM.flags\n" + vmFlags);
   }
 
@@ -323,29 +346,32 @@ final class TrackerBench {
     JfrSummary summary = JfrSummary.read(jfr, name -> name.startsWith("io.adtrack."));
     report.section("Profile of the tracker under `/event` saturation (JFR)")
         .paragraph(String.format("JFR `settings=profile` for %d s at %s req/s: %d CPU samples, %d GCs, %d ms "
-                + "total pause (max %d ms), %s MiB allocated (sampled weight, ~%s bytes/request). Recording: "
-                + "`%s` (not committed).", options.profile().toSeconds(),
-            Report.f0(round.result().requestsPerSecond()), summary.cpuSamples(), summary.gcCount(),
-            summary.gcPauseTotal().toMillis(), summary.gcPauseMax().toMillis(),
-            Report.f0(summary.allocationWeightBytes() / 1048576.0),
-            Report.f0(summary.allocationWeightBytes() / (double) Math.max(1, round.result().answered())), jfr))
+                + "total pause (max %d ms), %s MiB allocated by all threads (~%s bytes per request). Recording: "
+                + "`%s` (not committed; `jfr print --events jdk.ExecutionSample` / `jfr summary` read it).",
+            options.profile().toSeconds(), Report.f0(round.result().requestsPerSecond()), summary.cpuSamples(),
+            summary.gcCount(), summary.gcPauseTotal().toMillis(), summary.gcPauseMax().toMillis(),
+            Report.f0(summary.allocatedBytes() / 1048576.0),
+            Report.f0(summary.allocatedBytes() / (double) Math.max(1, round.result().answered())),
+            options.root().relativize(jfr)))
         .subsection("Top frames, self (top of stack)")
         .table(List.of("method", "samples", "share"), shares(summary.selfTop(), summary.cpuSamples()))
         .subsection("Tracker code on the stack (inclusive)")
         .table(List.of("method", "samples", "share"), shares(summary.totalTop(), summary.cpuSamples()))
-        .subsection("Allocation (sampled weight) by class and first tracker frame")
-        .table(List.of("class @ site", "MiB", "share"), summary.allocationTop().entrySet().stream()
-            .map(e -> List.of("`" + e.getKey() + "`", Report.f1(e.getValue() / 1048576.0),
+        .subsection("Allocation by class and first tracker frame (share of JFR's allocation samples)")
+        .table(List.of("class @ site", "share"), summary.allocationTop().entrySet().stream()
+            .map(e -> List.of("`" + e.getKey() + "`",
                 Report.pct(e.getValue() / (double) Math.max(1, summary.allocationWeightBytes()))))
             .toList());
   }
 
   /** Waits for the tracker to flush, compares acknowledged with stored; then SIGTERM and compares again. */
   private void delivery() {
-    long acked = trackerRounds.stream().mapToLong(r -> r.result().acknowledged()).sum() + sampleAcks;
+    long acked = acknowledgedSoFar();
     SinkStats.Snapshot settled = awaitSinkSettled();
     LOG.info("acknowledged {} vs sink {} before shutdown", acked, settled.records());
+    long stopStart = System.nanoTime();
     int exit = tracker.stop(Duration.ofSeconds(60));
+    double stopSeconds = (System.nanoTime() - stopStart) / 1e9;
     SinkStats.Snapshot afterStop = sinkSnapshot();
     boolean equal = afterStop.records() == acked && afterStop.distinctKeys() == acked;
     report.target("Acknowledged = delivered (sink)", "equal, no duplicates", String.format("%,d acknowledged, "
@@ -356,7 +382,8 @@ final class TrackerBench {
             List.of(
                 List.of("load stopped, sink settled", fmt(acked), fmt(settled.records()),
                     fmt(settled.distinctKeys()), fmt(settled.failedRecords()), fmt(settled.calls())),
-                List.of("after SIGTERM (exit " + exit + ")", fmt(acked), fmt(afterStop.records()),
+                List.of("after SIGTERM (exit code " + exit + " after " + Report.f1(stopSeconds) + " s)", fmt(acked),
+                    fmt(afterStop.records()),
                     fmt(afterStop.distinctKeys()), fmt(afterStop.failedRecords()), fmt(afterStop.calls()))))
         .paragraph("Every tracker answer of every phase above (warm-up included) is counted; 404s of the unknown "
             + "ids are not acknowledgements. Other calls the tracker made: " + afterStop.otherCalls() + ".");
@@ -368,11 +395,16 @@ final class TrackerBench {
     }
   }
 
+  private long acknowledgedSoFar() {
+    return trackerRounds.stream().mapToLong(r -> r.result().acknowledged()).sum() + sampleAcks;
+  }
+
+  /** Polls the sink until its record count has not moved for {@link #SETTLED} (at most two minutes). */
   private SinkStats.Snapshot awaitSinkSettled() {
     SinkStats.Snapshot last = sinkSnapshot();
     long stableSince = System.nanoTime();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline && System.nanoTime() - stableSince < Duration.ofSeconds(3).toNanos()) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline && System.nanoTime() - stableSince < SETTLED.toNanos()) {
       Http.pause(250);
       SinkStats.Snapshot now = sinkSnapshot();
       if (now.records() != last.records()) {

@@ -38,6 +38,7 @@ public final class KinesisSink extends VerticleBase {
   private static final String TARGET_PREFIX = "Kinesis_20131202.";
   private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String SHARD = "shardId-000000000000";
+  private static final String SEQUENCE_PREFIX = "49600000000000000000000000000000000000000000000000000000";
   private static final String THROTTLED = "{\"ErrorCode\":\"ProvisionedThroughputExceededException\","
       + "\"ErrorMessage\":\"Rate exceeded for shard " + SHARD + " (bench sink)\"}";
 
@@ -77,7 +78,9 @@ public final class KinesisSink extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(requestedPort));
+    // The SDK's Netty client sends "Expect: 100-continue" with PutRecords; unanswered, it waits ~1 s per call.
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(requestedPort)
+        .setHandle100ContinueAutomatically(true));
     return server.requestHandler(this::handle).listen();
   }
 
@@ -235,8 +238,9 @@ public final class KinesisSink extends VerticleBase {
   }
 
   private String nextSequence() {
-    // Kinesis sequence numbers are long decimal strings; the SDK only passes them through.
-    return String.format("4960000000000000000000000000%028d", ++sequence);
+    // Kinesis sequence numbers are 56-digit decimal strings; the SDK only passes them through.
+    String digits = Long.toString(++sequence);
+    return SEQUENCE_PREFIX.substring(0, SEQUENCE_PREFIX.length() - digits.length()) + digits;
   }
 
   private static String streamName(Buffer body) {
