@@ -45,13 +45,19 @@ public final class Main {
   private static void shutdown(Vertx vertx, TrackerApplication app, TrackerConfig config) {
     LOG.info("Shutting down: closing HTTP, then flushing events (deadline {})", config.shutdownTimeout());
     try {
-      app.stop().eventually(vertx::close)
-          .await(config.shutdownTimeout().toSeconds() + CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+      app.stop().await(config.shutdownTimeout().toSeconds() + CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
       LOG.info("Tracker stopped");
     } catch (TimeoutException e) {
       LOG.error("Shutdown did not finish in time; exiting anyway", e);
     } catch (RuntimeException e) {
       LOG.error("Shutdown failed", e);
+    }
+    // Not awaited past a grace period: once Vert.x has stopped its event loops, the completion of its own close
+    // future may have no thread left to run on, and waiting for it would hang the JVM's exit.
+    try {
+      vertx.close().await(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException | RuntimeException e) {
+      LOG.debug("Vert.x close not confirmed; exiting anyway", e);
     }
   }
 }
