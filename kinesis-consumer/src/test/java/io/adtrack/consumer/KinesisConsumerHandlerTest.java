@@ -34,7 +34,12 @@ class KinesisConsumerHandlerTest {
 
   private static final String FIXTURE = "kinesis/tracking-events.json";
   private static final String FIXTURE_WITH_POISON = "kinesis/tracking-events-with-poison.json";
-  private static final long NINETY_DAYS_SECONDS = 90L * 86_400;
+  /**
+   * The fixtures' events are from January 2026; with the default 90 days DynamoDB Local's TTL sweeper would delete
+   * them (already expired) while a test reads. Ten years keeps them.
+   */
+  private static final int RETENTION_DAYS = 3_650;
+  private static final long RETENTION_SECONDS = RETENTION_DAYS * 86_400L;
 
   @RegisterExtension
   static final DynamoDbLocalExtension DYNAMODB_LOCAL = new DynamoDbLocalExtension();
@@ -45,6 +50,7 @@ class KinesisConsumerHandlerTest {
   private static KinesisConsumerHandler handlerFor(String table) {
     return new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
         "EVENT_TABLE", table,
+        "RETENTION_DAYS", Integer.toString(RETENTION_DAYS),
         "AWS_ENDPOINT_URL_DYNAMODB", DYNAMODB_LOCAL.endpoint().toString())));
   }
 
@@ -80,7 +86,7 @@ class KinesisConsumerHandlerTest {
         entry("programVersion", AttributeValue.fromN("7")),
         entry("params", AttributeValue.fromM(Map.of(
             "campaign", AttributeValue.fromS("winter"), "slot", AttributeValue.fromS("top")))),
-        entry("expiresAt", AttributeValue.fromN(Long.toString(1_767_225_600L + NINETY_DAYS_SECONDS))));
+        entry("expiresAt", AttributeValue.fromN(Long.toString(1_767_225_600L + RETENTION_SECONDS))));
     assertThat(items.get("0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e02"))
         .containsEntry("type", AttributeValue.fromS("IMPRESSION"))
         .containsEntry("userAgent", AttributeValue.fromS("curl/8.5.0"))
@@ -91,7 +97,7 @@ class KinesisConsumerHandlerTest {
         .containsEntry("clientIp", AttributeValue.fromS("2001:db8::1"))
         .containsEntry("params", AttributeValue.fromM(Map.of("placement", AttributeValue.fromS("sidebar"))));
     assertThat(items.values()).allSatisfy(item -> assertThat(Long.parseLong(item.get("expiresAt").n()))
-        .isEqualTo(Long.parseLong(item.get("receivedAt").n()) / 1000 + NINETY_DAYS_SECONDS));
+        .isEqualTo(Long.parseLong(item.get("receivedAt").n()) / 1000 + RETENTION_SECONDS));
   }
 
   @ParameterizedTest
@@ -102,7 +108,7 @@ class KinesisConsumerHandlerTest {
     StreamsEventResponse response = invoke(handlerFor(table), event);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
-    // A global secondary index is eventually consistent; DynamoDB Local's, too, lags now and then.
+    // A global secondary index is eventually consistent in DynamoDB: poll rather than read once.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(byProgram(table, "212313")).containsExactly(
         "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e01",
         "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e02",
@@ -138,7 +144,7 @@ class KinesisConsumerHandlerTest {
   @Event(value = FIXTURE_WITH_POISON, type = KinesisEvent.class)
   void shouldWriteTheOthers_countAndNotReportPoisonRecords_inTheMiddleOfABatch(KinesisEvent event) {
     String table = TestTables.create(dynamoDb);
-    try (EventWriter writer = new EventWriter(dynamoDb, table, new EventItemMapper(90), 4)) {
+    try (EventWriter writer = new EventWriter(dynamoDb, table, new EventItemMapper(RETENTION_DAYS), 4)) {
       KinesisConsumerHandler handler = new KinesisConsumerHandler(writer);
 
       StreamsEventResponse response = invoke(handler, event);
