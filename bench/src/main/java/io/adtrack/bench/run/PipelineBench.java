@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -73,7 +75,8 @@ final class PipelineBench {
     redisPort = FreePorts.next();
     kinesisPort = FreePorts.next();
     dynamoDbPort = FreePorts.next();
-    try (KinesisClient kinesis = kinesisClient(); DynamoDbClient dynamoDb = dynamoDbClient()) {
+    try (KinesisClient kinesis = local(KinesisClient.builder(), kinesisPort);
+        DynamoDbClient dynamoDb = local(DynamoDbClient.builder(), dynamoDbPort)) {
       start(jar);
       List<String> programs = ProgramSeeder.seed("localhost", redisPort, "bench", options.programs());
       String e2eProgram = ProgramSeeder.seed("localhost", redisPort, "e2e", 1).get(0);
@@ -241,18 +244,9 @@ final class PipelineBench {
         .findFirst();
   }
 
-  private KinesisClient kinesisClient() {
-    return KinesisClient.builder()
-        .endpointOverride(URI.create("http://localhost:" + kinesisPort))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
-  }
-
-  private DynamoDbClient dynamoDbClient() {
-    return DynamoDbClient.builder()
-        .endpointOverride(URI.create("http://localhost:" + dynamoDbPort))
+  /** A sync SDK client for a stand-in on this machine (us-east-1, dummy credentials, Apache HTTP client). */
+  private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C local(B builder, int port) {
+    return builder.endpointOverride(URI.create("http://localhost:" + port))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .httpClientBuilder(ApacheHttpClient.builder())
