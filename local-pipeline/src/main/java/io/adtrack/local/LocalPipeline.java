@@ -24,8 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,12 +62,15 @@ public final class LocalPipeline implements AutoCloseable {
   private static final int CORE_DATA_STREAM_SHARDS = 1;
   private static final String BUNDLED_SAMPLES = "/sample-programs.json";
 
-  /** Something started, and how to stop it; stopped in reverse start order. */
-  private record Running(String name, AutoCloseable stopper) {
+  /** When a part stops: downstream order, so nothing is lost on the way out. */
+  private enum Stage { PRODUCER, CONSUMERS, STAND_INS }
+
+  /** Something started, and how to stop it; stopped by stage, then in reverse start order. */
+  private record Running(Stage stage, String name, AutoCloseable stopper) {
   }
 
   private final LocalPipelineConfig config;
-  private final Deque<Running> running = new ArrayDeque<>();
+  private final List<Running> running = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final long startNanos = System.nanoTime();
   private RedisServerFixture redis;
@@ -171,31 +173,15 @@ public final class LocalPipeline implements AutoCloseable {
     Path samplesFile = config.samplePrograms().orElseGet(this::bundledSamples);
     samples = SamplePrograms.read(samplesFile);
     redis = RedisServerFixture.start(config.redisPort());
-    running.push(new Running("Redis", redis));
+    running.add(new Running(Stage.STAND_INS, "Redis", redis));
     kinesis = KinesisEmulator.start(config.emulator(), config.kinesisPort());
-    running.push(new Running("Kinesis emulator", kinesis));
-    dynamoDb = DynamoDbLocal.start(config.dynamoDbPort());
-    running.push(new Running("DynamoDB Local", dynamoDb));
+    running.add(new Running(Stage.STAND_INS, "Kinesis emulator", kinesis));
     kinesis.createStream(config.eventStream(), EVENT_STREAM_SHARDS);
     kinesis.createStream(config.coreDataStream(), CORE_DATA_STREAM_SHARDS);
-    EventTable.create(dynamoDb.client(), config.eventTable());
-    LOG.info("Stand-ins up: Redis {}, {} {}, DynamoDB Local {}", redis.url(), config.emulator(), kinesis.endpoint(),
-        dynamoDb.endpoint());
 
-    updaterPoller = EventSourcePoller.start(kinesis.client(), config.coreDataStream(),
-        new RedisUpdaterHandler(UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", redis.url()))),
-        EventSourcePoller.Settings.lambdaDefaults("redis-updater"));
-    running.push(new Running("redis-updater poller", () -> updaterPoller.drain(DRAIN_TIMEOUT)));
-    consumerPoller = EventSourcePoller.start(kinesis.client(), config.eventStream(),
-        new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
-            "EVENT_TABLE", config.eventTable(),
-            "AWS_REGION", LocalPipelineConfig.REGION,
-            "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()))),
-        EventSourcePoller.Settings.lambdaDefaults("kinesis-consumer"));
-    running.push(new Running("kinesis-consumer poller", () -> consumerPoller.drain(DRAIN_TIMEOUT)));
-
+    // The tracker's JVM boots while DynamoDB Local starts: it needs only Redis and its stream.
     tracker = TrackerProcess.start(config.trackerJar(), trackerEnvironment(), TRACKER_SHUTDOWN_GRACE, System.out);
-    running.push(new Running("tracker", tracker));
+    running.add(new Running(Stage.PRODUCER, "tracker", tracker));
     tracker.process().onExit().thenRun(() -> {
       if (!closing) {
         LOG.error("The tracker exited on its own (code {}): see its [tracker] lines above",
@@ -203,6 +189,25 @@ public final class LocalPipeline implements AutoCloseable {
         onTrackerExit.run();
       }
     });
+
+    dynamoDb = DynamoDbLocal.start(config.dynamoDbPort());
+    running.add(new Running(Stage.STAND_INS, "DynamoDB Local", dynamoDb));
+    EventTable.create(dynamoDb.client(), config.eventTable());
+    LOG.info("Stand-ins up: Redis {}, {} {}, DynamoDB Local {}", redis.url(), config.emulator(), kinesis.endpoint(),
+        dynamoDb.endpoint());
+
+    updaterPoller = EventSourcePoller.start(kinesis.client(), config.coreDataStream(),
+        new RedisUpdaterHandler(UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", redis.url()))),
+        EventSourcePoller.Settings.lambdaDefaults("redis-updater"));
+    running.add(new Running(Stage.CONSUMERS, "redis-updater poller", () -> updaterPoller.drain(DRAIN_TIMEOUT)));
+    consumerPoller = EventSourcePoller.start(kinesis.client(), config.eventStream(),
+        new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
+            "EVENT_TABLE", config.eventTable(),
+            "AWS_REGION", LocalPipelineConfig.REGION,
+            "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()))),
+        EventSourcePoller.Settings.lambdaDefaults("kinesis-consumer"));
+    running.add(new Running(Stage.CONSUMERS, "kinesis-consumer poller",
+        () -> consumerPoller.drain(DRAIN_TIMEOUT)));
 
     publish(samplesFile);
     awaitReady(cancelled);
@@ -217,7 +222,7 @@ public final class LocalPipeline implements AutoCloseable {
         throw new IllegalStateException(BUNDLED_SAMPLES + " is not in the redis-updater jar: set SAMPLE_PROGRAMS");
       }
       Path file = Files.createTempFile("sample-programs-", ".json");
-      running.push(new Running("sample programs copy", () -> Files.deleteIfExists(file)));
+      running.add(new Running(Stage.STAND_INS, "sample programs copy", () -> Files.deleteIfExists(file)));
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       return file;
     } catch (IOException e) {
@@ -306,16 +311,25 @@ public final class LocalPipeline implements AutoCloseable {
     }
     long begin = System.nanoTime();
     LOG.info("Stopping the local pipeline");
-    while (!running.isEmpty()) {
-      Running next = running.pop();
-      try {
-        next.stopper().close();
-      } catch (Exception e) {
-        // One part failing to stop must not keep the others running.
-        LOG.warn("{} did not stop cleanly", next.name(), e);
+    for (Stage stage : Stage.values()) {
+      for (int i = running.size() - 1; i >= 0; i--) {
+        Running next = running.get(i);
+        if (next.stage() == stage) {
+          stop(next);
+        }
       }
     }
+    running.clear();
     LOG.info("Local pipeline stopped in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
+  }
+
+  private static void stop(Running part) {
+    try {
+      part.stopper().close();
+    } catch (Exception e) {
+      // One part failing to stop must not keep the others running.
+      LOG.warn("{} did not stop cleanly", part.name(), e);
+    }
   }
 
   public LocalPipelineConfig config() {
