@@ -87,7 +87,8 @@ final class ConsumerBench {
       }
       String out = Files.readString(log, StandardCharsets.UTF_8);
       // Maven's own [INFO] lines (few under -q) are left out of the report.
-      String kept = out.lines().filter(line -> !line.startsWith("[INFO]")).reduce("", (a, b) -> a + b + "\n");
+      String kept = out.replaceAll("\u001B\\[[0-9;]*m", "").lines().filter(line -> !line.startsWith("[INFO]"))
+          .reduce("", (a, b) -> a + b + "\n");
       return (done ? "" : "(timed out after 15 minutes)\n") + "$ " + String.join(" ", command) + "\n" + kept;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + command, e);

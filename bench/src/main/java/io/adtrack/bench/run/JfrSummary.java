@@ -52,7 +52,8 @@ record JfrSummary(long cpuSamples, Map<String, Long> selfTop, Map<String, Long> 
             Set<String> seen = new HashSet<>();
             for (RecordedFrame frame : frames) {
               String name = name(frame);
-              if (interesting.test(name) && seen.add(name)) {
+              // Lambda frames repeat the method that created them; leave them out.
+              if (interesting.test(name) && !name.contains("$$Lambda") && seen.add(name)) {
                 total.merge(name, 1L, Long::sum);
               }
             }

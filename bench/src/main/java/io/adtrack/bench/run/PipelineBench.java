@@ -233,7 +233,7 @@ final class PipelineBench {
             List.of(List.of(String.format("%,d", acknowledged), String.format("%,d", count),
                 String.format("%,d", distinct), String.format("%,d", items))))
         .paragraph(String.format("The stream is read from the trim horizon after the tracker's buffer drained (two "
-            + "reads 3 s apart agree); the %,d records the pipeline's own start-up check produced before the "
+            + "reads 3 s apart agree); the %,d record(s) the pipeline's own start-up check produced before the "
             + "benchmark's first call are left out. DynamoDB lags behind: the consumer works through the backlog "
             + "at its own pace (batches of 100 per shard, DynamoDB Local in the pipeline's JVM).", before));
   }

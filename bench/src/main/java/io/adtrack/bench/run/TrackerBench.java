@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ final class TrackerBench {
   private static final String TRACKER = "tracker";
   private static final String BASELINE = "baseline";
   private static final double P99_TARGET_MS = 5;
-  private static final Duration SETTLED = Duration.ofSeconds(3);
+  private static final Duration SETTLED = Duration.ofSeconds(15);
 
   private final BenchOptions options;
   private final Report report;
@@ -115,7 +116,7 @@ final class TrackerBench {
     env.put("EVENT_STREAM", "tracking-events");
     Path jar = options.root().resolve("tracker-service/target/tracker-service.jar");
     Path copy = Artifacts.snapshot(jar, workDir);
-    tracker = ChildProcess.start(TRACKER, ChildProcess.java(flags.flags(), List.of("-jar", copy.toString())), env,
+    tracker = ChildProcess.start(TRACKER, ChildProcess.java(withGcLog(TRACKER), List.of("-jar", copy.toString())), env,
         workDir.resolve("tracker.log"));
     require(Http.await(Duration.ofSeconds(90), () -> {
       Http.Response ready = Http.tryGet(trackerUrl("/health/ready"));
@@ -127,7 +128,7 @@ final class TrackerBench {
     int bodyBytes = sample.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     countAcknowledged(sample.status());
     baselinePort = FreePorts.next();
-    baseline = ChildProcess.start(BASELINE, ChildProcess.java(flags.flags(), List.of("-cp", classpath,
+    baseline = ChildProcess.start(BASELINE, ChildProcess.java(withGcLog(BASELINE), List.of("-cp", classpath,
             "io.adtrack.bench.baseline.BaselineServer", "--port", Integer.toString(baselinePort),
             "--json-bytes", Integer.toString(bodyBytes))),
         Map.of(), workDir.resolve("baseline.log"));
@@ -217,13 +218,17 @@ final class TrackerBench {
     List<List<String>> rows = new ArrayList<>();
     for (int i = 0; i < options.latencyRounds(); i++) {
       for (String target : List.of(TRACKER, BASELINE)) {
+        Instant from = Instant.now();
+        long generatorGc = GcLog.ownGcMillis();
         Round round = constantRound(target, mix, rate, options.latencyRound());
+        generatorGc = GcLog.ownGcMillis() - generatorGc;
+        GcLog.Window serverGc = GcLog.within(GcLog.read(workDir.resolve(target + "-gc.log")), from, Instant.now());
         (target.equals(TRACKER) ? trackerLatency : baselineLatency).add(round.result().latencyMicros());
         LoadResult r = round.result();
         rows.add(List.of(target, Integer.toString(i + 1), Report.f0(rate), Report.f0(r.requestsPerSecond()),
             Report.f2(r.latencyMillis(50)), Report.f2(r.latencyMillis(90)), Report.f2(r.latencyMillis(99)),
             Report.f2(r.latencyMillis(99.9)), Report.f2(r.latencyMillis(100)), Report.f2(r.serviceMillis(99)),
-            Report.f2(round.loadAverage()), r.statusSummary()));
+            serverGc.describe(), generatorGc + " ms", Report.f2(round.loadAverage()), r.statusSummary()));
       }
     }
     double p99 = trackerLatency.getValueAtPercentile(99) / 1000.0;
@@ -256,9 +261,10 @@ final class TrackerBench {
                 + "maximum), %d x %d s each, interleaved. Latency is measured from the time each request was "
                 + "MEANT to be sent (coordinated omission corrected, as wrk2 does): a stall counts for every "
                 + "request that should have gone out meanwhile. \"service p99\" is the uncorrected figure for "
-                + "comparison.", Report.f0(rate), options.latencyRounds(), options.latencyRound().toSeconds()))
+                + "comparison; GC pauses of the server (its `-Xlog:gc` log) and of the generator's JVM in the same "
+                + "seconds tell a collector's stall from the machine's.", Report.f0(rate), options.latencyRounds(), options.latencyRound().toSeconds()))
         .table(List.of("target", "round", "asked req/s", "got req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
-            "max ms", "service p99 ms", "load", "statuses"), rows)
+            "max ms", "service p99 ms", "server GC pauses", "generator GC", "load", "statuses"), rows)
         .paragraph("All rounds together: tracker p50 " + ms(trackerLatency, 50) + " / p99 " + ms(trackerLatency, 99)
             + " / p99.9 " + ms(trackerLatency, 99.9) + " ms; baseline p50 " + ms(baselineLatency, 50) + " / p99 "
             + ms(baselineLatency, 99) + " / p99.9 " + ms(baselineLatency, 99.9) + " ms.")
@@ -291,12 +297,11 @@ final class TrackerBench {
         Report.f1(throttled.recordsPerCall()), Report.f1(throttled.callsPerSecond()),
         Long.toString(throttled.sinkAfter().failedRecords() - throttled.sinkBefore().failedRecords())));
     long acked = acknowledgedSoFar();
-    long drainStart = System.nanoTime();
-    SinkStats.Snapshot drained = awaitSinkSettled();
-    double drainSeconds = (System.nanoTime() - drainStart) / 1e9 - SETTLED.toSeconds();
-    backlogNote = String.format("After the throttled round the tracker still had %,d acknowledged events to "
-            + "deliver; the sink had them all %.1f s later (%,d stored in total at that point).",
-        Math.max(0, acked - throttled.sinkAfter().records()), Math.max(0, drainSeconds), drained.records());
+    Settled drained = awaitSink(acked);
+    backlogNote = String.format("When the throttled round ended, the tracker had acknowledged %,d events the sink "
+            + "did not have yet; %s %.1f s later.", Math.max(0, acked - throttled.sinkAfter().records()),
+        drained.stats().records() >= acked ? "the sink had them all" : String.format("the sink still missed %,d",
+            acked - drained.stats().records()), drained.seconds());
     report.section("Kinesis efficiency (tracker -> bench sink)")
         .paragraph("Per tracker round: records the sink stored per second, records per PutRecords call (stored + "
             + "throttled, i.e. the batch the tracker sent) and calls per second. The last row ran with the sink "
@@ -371,7 +376,7 @@ final class TrackerBench {
   /** Waits for the tracker to flush, compares acknowledged with stored; then SIGTERM and compares again. */
   private void delivery() {
     long acked = acknowledgedSoFar();
-    SinkStats.Snapshot settled = awaitSinkSettled();
+    SinkStats.Snapshot settled = awaitSink(acked).stats();
     LOG.info("acknowledged {} vs sink {} before shutdown", acked, settled.records());
     long stopStart = System.nanoTime();
     int exit = tracker.stop(Duration.ofSeconds(60));
@@ -403,20 +408,30 @@ final class TrackerBench {
     return trackerRounds.stream().mapToLong(r -> r.result().acknowledged()).sum() + sampleAcks;
   }
 
-  /** Polls the sink until its record count has not moved for {@link #SETTLED} (at most two minutes). */
-  private SinkStats.Snapshot awaitSinkSettled() {
+  /**
+   * Polls the sink until it holds {@code expected} records, or its count has not moved for {@link #SETTLED} (a
+   * retry backoff can pause the tracker for seconds, so a short quiet spell alone proves nothing), at most two
+   * minutes; the answer carries when that happened.
+   */
+  private Settled awaitSink(long expected) {
+    long start = System.nanoTime();
     SinkStats.Snapshot last = sinkSnapshot();
-    long stableSince = System.nanoTime();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline && System.nanoTime() - stableSince < SETTLED.toNanos()) {
-      Http.pause(250);
+    long lastChange = start;
+    long deadline = start + Duration.ofSeconds(120).toNanos();
+    while (last.records() < expected && System.nanoTime() < deadline
+        && System.nanoTime() - lastChange < SETTLED.toNanos()) {
+      Http.pause(100);
       SinkStats.Snapshot now = sinkSnapshot();
       if (now.records() != last.records()) {
-        stableSince = System.nanoTime();
+        lastChange = System.nanoTime();
       }
       last = now;
     }
-    return last;
+    return new Settled(last, (lastChange - start) / 1e9);
+  }
+
+  /** The sink's counters once settled, and how many seconds after the wait began they last changed. */
+  private record Settled(SinkStats.Snapshot stats, double seconds) {
   }
 
   private Round trackerRound(RequestMix mix, Duration duration) {
@@ -452,6 +467,13 @@ final class TrackerBench {
     }
     LOG.info("{}", result);
     return round;
+  }
+
+  /** The production flags plus a GC log (no effect on the collector, lets the report tell GC from noise). */
+  private List<String> withGcLog(String name) {
+    List<String> all = new ArrayList<>(flags.flags());
+    all.add(GcLog.flag(workDir.resolve(name + "-gc.log")));
+    return all;
   }
 
   private SinkStats.Snapshot sinkSnapshot() {
