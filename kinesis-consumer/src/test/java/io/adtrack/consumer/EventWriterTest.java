@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import io.adtrack.proto.TrackingEvent;
+import io.adtrack.testkit.lambda.KinesisEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class EventWriterTest {
   }
 
   private static List<String> sequenceNumbers(List<KinesisEventRecord> records) {
-    return records.stream().map(TestRecords::sequenceNumberOf).toList();
+    return records.stream().map(KinesisEvents::sequenceNumberOf).toList();
   }
 
   private static List<String> messageIds(List<KinesisEventRecord> records) {
@@ -88,7 +89,7 @@ class EventWriterTest {
     unreliable.healed();
     Set<String> failed = Set.copyOf(outcome.failedSequenceNumbers());
     List<KinesisEventRecord> redelivered = records.stream()
-        .filter(record -> failed.contains(TestRecords.sequenceNumberOf(record)))
+        .filter(record -> failed.contains(KinesisEvents.sequenceNumberOf(record)))
         .toList();
 
     WriteOutcome retry = writer.write(redelivered, Deadline.after(AMPLE_BUDGET));
@@ -144,7 +145,7 @@ class EventWriterTest {
     WriteOutcome outcome = writer.write(records, Deadline.after(SHORT_BUDGET));
 
     assertThat(outcome.failedSequenceNumbers()).containsExactlyInAnyOrder(
-        TestRecords.sequenceNumber(5), TestRecords.sequenceNumber(200), TestRecords.sequenceNumber(201));
+        KinesisEvents.sequenceNumber(5), KinesisEvents.sequenceNumber(200), KinesisEvents.sequenceNumber(201));
     assertThat(storedMessageIds()).hasSize(9);
   }
 

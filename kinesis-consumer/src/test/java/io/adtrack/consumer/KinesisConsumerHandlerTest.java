@@ -10,6 +10,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import io.adtrack.testkit.lambda.KinesisEvents;
+import io.adtrack.testkit.lambda.LocalLambdaContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ class KinesisConsumerHandlerTest {
   }
 
   private static StreamsEventResponse invoke(KinesisConsumerHandler handler, KinesisEvent event) {
-    return handler.handleRequest(event, TestContext.withRemainingTime(Duration.ofSeconds(30)));
+    return handler.handleRequest(event, new LocalLambdaContext("kinesis-consumer", Duration.ofSeconds(30)));
   }
 
   private static List<String> failedSequenceNumbers(StreamsEventResponse response) {
@@ -164,17 +166,17 @@ class KinesisConsumerHandlerTest {
     KinesisConsumerHandler handler = handlerFor(table);
     List<KinesisEventRecord> records = TestRecords.records(60, "p-missing-table");
 
-    StreamsEventResponse whileMissing = invoke(handler, TestRecords.kinesisEvent(records));
+    StreamsEventResponse whileMissing = invoke(handler, KinesisEvents.of(records));
 
     assertThat(failedSequenceNumbers(whileMissing))
-        .containsExactlyInAnyOrderElementsOf(records.stream().map(TestRecords::sequenceNumberOf).toList());
+        .containsExactlyInAnyOrderElementsOf(records.stream().map(KinesisEvents::sequenceNumberOf).toList());
     EventTable.create(dynamoDb, table);
     Set<String> failed = Set.copyOf(failedSequenceNumbers(whileMissing));
     List<KinesisEventRecord> redelivered = records.stream()
-        .filter(record -> failed.contains(TestRecords.sequenceNumberOf(record)))
+        .filter(record -> failed.contains(KinesisEvents.sequenceNumberOf(record)))
         .toList();
 
-    StreamsEventResponse retry = invoke(handler, TestRecords.kinesisEvent(redelivered));
+    StreamsEventResponse retry = invoke(handler, KinesisEvents.of(redelivered));
 
     assertThat(retry.getBatchItemFailures()).isEmpty();
     assertThat(TestTables.itemsById(dynamoDb, table).keySet())
@@ -203,7 +205,7 @@ class KinesisConsumerHandlerTest {
             .build();
         EventWriter writer = new EventWriter(counted, table, new EventItemMapper(90), 4)) {
 
-      StreamsEventResponse response = invoke(new KinesisConsumerHandler(writer), TestRecords.kinesisEvent(records));
+      StreamsEventResponse response = invoke(new KinesisConsumerHandler(writer), KinesisEvents.of(records));
 
       assertThat(response.getBatchItemFailures()).isEmpty();
       assertThat(TestTables.itemsById(dynamoDb, table)).hasSize(1_000);

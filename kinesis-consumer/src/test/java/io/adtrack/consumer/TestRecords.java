@@ -1,17 +1,18 @@
 package io.adtrack.consumer;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import io.adtrack.proto.EventType;
 import io.adtrack.proto.TrackingEvent;
-import java.nio.ByteBuffer;
+import io.adtrack.testkit.lambda.KinesisEvents;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
-/** Builds tracking events and the Kinesis records Lambda would deliver for them. */
+/** Builds tracking events and the records of {@code tracking-events} Lambda would deliver for them. */
 final class TestRecords {
+
+  /** The stream the consumer reads; only its name shows, in each record's eventSourceARN. */
+  static final KinesisEvents.Source SOURCE = KinesisEvents.Source.of("tracking-events");
 
   private TestRecords() {
   }
@@ -42,37 +43,13 @@ final class TestRecords {
     return records;
   }
 
+  /** The event as the tracker puts it: plain protobuf bytes, partition key = messageId. */
   static KinesisEventRecord record(TrackingEvent event, int index) {
     return record(event.toByteArray(), event.getMessageId(), index);
   }
 
   static KinesisEventRecord record(byte[] data, String partitionKey, int index) {
-    KinesisEvent.Record kinesis = new KinesisEvent.Record();
-    kinesis.setData(ByteBuffer.wrap(data));
-    kinesis.setPartitionKey(partitionKey);
-    kinesis.setSequenceNumber(sequenceNumber(index));
-    kinesis.setApproximateArrivalTimestamp(new Date());
-    kinesis.setKinesisSchemaVersion("1.0");
-    KinesisEventRecord record = new KinesisEventRecord();
-    record.setKinesis(kinesis);
-    record.setEventSource("aws:kinesis");
-    record.setEventName("aws:kinesis:record");
-    return record;
-  }
-
-  /** Kinesis-like sequence numbers: decimal, fixed width, increasing with the index. */
-  static String sequenceNumber(int index) {
-    return String.format("4959033827149025660855969253836157109592157598913%07d", index);
-  }
-
-  static KinesisEvent kinesisEvent(List<KinesisEventRecord> records) {
-    KinesisEvent event = new KinesisEvent();
-    event.setRecords(records);
-    return event;
-  }
-
-  static String sequenceNumberOf(KinesisEventRecord record) {
-    return record.getKinesis().getSequenceNumber();
+    return KinesisEvents.record(SOURCE, index, partitionKey, data);
   }
 
   static String messageIdOf(KinesisEventRecord record) {

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.adtrack.testkit.lambda.KinesisEvents;
+import io.adtrack.testkit.lambda.LocalLambdaContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -315,8 +317,8 @@ public final class EventSourcePoller implements AutoCloseable {
   }
 
   private void deliver(ShardCursor cursor, List<Record> records) {
-    KinesisEvent event = LambdaKinesisEvents.toEvent(records, cursor.shardId, streamArn, region,
-        "arn:aws:iam::000000000000:role/" + settings.functionName());
+    KinesisEvent event = KinesisEvents.fromRecords(records, new KinesisEvents.Source(streamArn, cursor.shardId, region,
+        KinesisEvents.functionRoleArn(settings.functionName())));
     LocalLambdaContext context = new LocalLambdaContext(settings.functionName(), settings.functionTimeout());
     invocations.incrementAndGet();
     recordsDelivered.addAndGet(records.size());

@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import io.adtrack.testkit.RedisServerFixture;
 import io.adtrack.testkit.TcpProxy;
+import io.adtrack.testkit.lambda.KinesisEvents;
 import io.adtrack.updater.coredata.ProgramValidator;
 import io.adtrack.updater.redis.ProgramStore;
 import io.adtrack.updater.redis.RedisClients;
@@ -79,7 +80,7 @@ class RedisOutageTest {
     RedisUpdaterHandler handler = new RedisUpdaterHandler(
         new CoreDataUpdater(new ProgramValidator(), new ProgramStore(viaProxy)));
 
-    StreamsEventResponse response = handler.handleRequest(TestRecords.event(batch), null);
+    StreamsEventResponse response = handler.handleRequest(KinesisEvents.of(batch), null);
 
     List<String> failed = response.getBatchItemFailures().stream().map(BatchItemFailure::getItemIdentifier).toList();
     assertThat(failed).as("records reported after the cut").isNotEmpty();
@@ -90,7 +91,7 @@ class RedisOutageTest {
 
     proxy.restore();
     List<KinesisEventRecord> rerun = batch.subList(firstFailed, batch.size());
-    assertThat(handler.handleRequest(TestRecords.event(rerun), null).getBatchItemFailures()).isEmpty();
+    assertThat(handler.handleRequest(KinesisEvents.of(rerun), null).getBatchItemFailures()).isEmpty();
 
     for (int i = 0; i < PROGRAMS; i++) {
       Map<String, String> stored = direct.hgetAll(ProgramStore.hashKey(prefix + i));

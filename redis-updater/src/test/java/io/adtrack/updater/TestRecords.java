@@ -1,8 +1,7 @@
 package io.adtrack.updater;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
-import java.nio.ByteBuffer;
+import io.adtrack.testkit.lambda.KinesisEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,9 @@ import java.util.UUID;
 
 /** Kinesis records and core-data documents as the tests need them. */
 final class TestRecords {
+
+  /** The stream the updater reads; only its name shows, in each record's eventSourceARN. */
+  static final KinesisEvents.Source SOURCE = KinesisEvents.Source.of("core-data-updates");
 
   private TestRecords() {
   }
@@ -31,38 +33,16 @@ final class TestRecords {
     return "{\"programId\":\"" + programId + "\",\"version\":" + version + ",\"deleted\":true}";
   }
 
-  /** A record as Lambda's Kinesis event source hands it over. */
-  static KinesisEventRecord record(String sequenceNumber, String partitionKey, String json) {
-    KinesisEvent.Record kinesis = new KinesisEvent.Record();
-    kinesis.setSequenceNumber(sequenceNumber);
-    kinesis.setPartitionKey(partitionKey);
-    kinesis.setData(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
-    kinesis.setKinesisSchemaVersion("1.0");
-    KinesisEventRecord record = new KinesisEventRecord();
-    record.setKinesis(kinesis);
-    record.setEventSource("aws:kinesis");
-    record.setEventName("aws:kinesis:record");
-    record.setEventID("shardId-000000000000:" + sequenceNumber);
-    return record;
-  }
-
-  /** Records for the documents, with increasing sequence numbers. */
+  /** Records for the documents, as Lambda's Kinesis event source hands them over, sequence numbers in order. */
   static List<KinesisEventRecord> records(List<String> documents) {
     List<KinesisEventRecord> records = new ArrayList<>();
     for (int i = 0; i < documents.size(); i++) {
-      String sequenceNumber = String.format("4959%020d", i + 1);
-      records.add(record(sequenceNumber, "pk", documents.get(i)));
+      records.add(KinesisEvents.record(SOURCE, i + 1, "pk", documents.get(i).getBytes(StandardCharsets.UTF_8)));
     }
     return records;
   }
 
   static List<String> sequenceNumbers(List<KinesisEventRecord> records) {
-    return records.stream().map(r -> r.getKinesis().getSequenceNumber()).toList();
-  }
-
-  static KinesisEvent event(List<KinesisEventRecord> records) {
-    KinesisEvent event = new KinesisEvent();
-    event.setRecords(records);
-    return event;
+    return records.stream().map(KinesisEvents::sequenceNumberOf).toList();
   }
 }

@@ -13,17 +13,16 @@ import io.adtrack.consumer.WriteOutcome;
 import io.adtrack.proto.EventType;
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.testkit.DynamoDbLocal;
+import io.adtrack.testkit.lambda.KinesisEvents;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,6 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class ConsumerBenchmark {
 
   private static final Duration NO_HURRY = Duration.ofMinutes(10);
+  private static final KinesisEvents.Source SOURCE = KinesisEvents.Source.of("tracking-events");
 
   private ConsumerBenchmark() {
   }
@@ -161,7 +161,9 @@ public final class ConsumerBenchmark {
     String table = "bench-cold-" + UUID.randomUUID();
     EventTable.create(dynamoDbLocal.client(), table);
     String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = jar + File.pathSeparator + testClasses;
+    // The testkit only builds the event the child invokes the handler with, as Lambda's runtime would hand it over.
+    Path testkit = Path.of(KinesisEvents.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    String classpath = String.join(File.pathSeparator, jar.toString(), testClasses.toString(), testkit.toString());
     System.out.printf("Cold start, fresh JVM on %s (%,d bytes), %d runs per JVM setting; "
         + "ms from main (handler class not yet loaded) to the first record written:%n", jar.getFileName(),
         Files.size(jar), runs);
@@ -225,14 +227,7 @@ public final class ConsumerBenchmark {
   }
 
   static KinesisEventRecord record(TrackingEvent event, int index) {
-    KinesisEvent.Record kinesis = new KinesisEvent.Record();
-    kinesis.setData(ByteBuffer.wrap(event.toByteArray()));
-    kinesis.setPartitionKey(event.getMessageId());
-    kinesis.setSequenceNumber(String.format("49590338271490256608559692538361571095921575989%010d", index));
-    kinesis.setApproximateArrivalTimestamp(new Date());
-    KinesisEventRecord record = new KinesisEventRecord();
-    record.setKinesis(kinesis);
-    return record;
+    return KinesisEvents.record(SOURCE, index, event.getMessageId(), event.toByteArray());
   }
 
   private static TrackingEvent parse(KinesisEventRecord record) {
@@ -250,8 +245,9 @@ public final class ConsumerBenchmark {
   }
 
   /**
-   * The child JVM of the cold-start measurement: only the shaded Lambda jar and this class on its classpath,
-   * configured through the environment exactly as Lambda configures the function.
+   * The child JVM of the cold-start measurement: the shaded Lambda jar, this class and the testkit (for the event,
+   * which Lambda's runtime would build) on its classpath, configured through the environment exactly as Lambda
+   * configures the function.
    */
   public static final class ColdStart {
 
@@ -262,8 +258,7 @@ public final class ConsumerBenchmark {
       long mainStart = System.nanoTime();
       KinesisConsumerHandler handler = new KinesisConsumerHandler();
       long constructed = System.nanoTime();
-      KinesisEvent event = new KinesisEvent();
-      event.setRecords(List.of(record(event(0), 0)));
+      KinesisEvent event = KinesisEvents.of(List.of(record(event(0), 0)));
       StreamsEventResponse response = handler.handleRequest(event, null);
       long written = System.nanoTime();
       if (!response.getBatchItemFailures().isEmpty()) {

@@ -1,16 +1,15 @@
 package io.adtrack.updater.bench;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.testkit.lambda.KinesisEvents;
 import io.adtrack.updater.CoreDataUpdater;
 import io.adtrack.updater.RedisUpdaterHandler;
 import io.adtrack.updater.UpdaterConfig;
 import io.adtrack.updater.coredata.ProgramValidator;
 import io.adtrack.updater.redis.ProgramStore;
 import io.adtrack.updater.redis.RedisClients;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +33,7 @@ import redis.clients.jedis.RedisClient;
 public final class UpdaterBenchmark {
 
   private static final int BATCH = 100;
+  private static final KinesisEvents.Source SOURCE = KinesisEvents.Source.of("core-data-updates");
 
   private UpdaterBenchmark() {
   }
@@ -86,12 +86,14 @@ public final class UpdaterBenchmark {
     long logged = System.nanoTime();
     RedisUpdaterHandler handler = new RedisUpdaterHandler(new CoreDataUpdater(validator, store));
     long constructed = System.nanoTime();
-    StreamsEventResponse response = handler.handleRequest(event(List.of(record(1, document("cold", 1)))), null);
+    StreamsEventResponse response = handler.handleRequest(KinesisEvents.of(List.of(record(1, document("cold", 1)))),
+        null);
     long firstCall = System.nanoTime();
     if (!response.getBatchItemFailures().isEmpty()) {
       throw new IllegalStateException("cold-init record failed");
     }
-    StreamsEventResponse second = handler.handleRequest(event(List.of(record(2, document("cold", 2)))), null);
+    StreamsEventResponse second = handler.handleRequest(KinesisEvents.of(List.of(record(2, document("cold", 2)))),
+        null);
     long secondCall = System.nanoTime();
     client.close();
     System.out.printf(Locale.ROOT, "cold init: config %.1f ms, Jedis client %.1f ms, validator (Jackson) %.1f ms,"
@@ -160,19 +162,7 @@ public final class UpdaterBenchmark {
   }
 
   private static KinesisEventRecord record(int sequence, String json) {
-    KinesisEvent.Record kinesis = new KinesisEvent.Record();
-    kinesis.setSequenceNumber(Integer.toString(sequence));
-    kinesis.setPartitionKey("bench");
-    kinesis.setData(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
-    KinesisEventRecord record = new KinesisEventRecord();
-    record.setKinesis(kinesis);
-    return record;
-  }
-
-  private static KinesisEvent event(List<KinesisEventRecord> records) {
-    KinesisEvent event = new KinesisEvent();
-    event.setRecords(records);
-    return event;
+    return KinesisEvents.record(SOURCE, sequence, "bench", json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** One subscriber, as the tracker would be: PUBLISH costs more when someone listens. */

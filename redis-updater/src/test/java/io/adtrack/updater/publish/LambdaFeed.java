@@ -1,15 +1,13 @@
 package io.adtrack.updater.publish;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.adtrack.testkit.lambda.KinesisEvents;
 import io.adtrack.updater.RedisUpdaterHandler;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -42,8 +40,8 @@ final class LambdaFeed {
         if (page.records().isEmpty()) {
           break;
         }
-        KinesisEvent event = new KinesisEvent();
-        event.setRecords(page.records().stream().map(r -> toEventRecord(shard.shardId(), r)).toList());
+        KinesisEvent event = KinesisEvents.fromRecords(page.records(),
+            KinesisEvents.Source.of(stream).withShard(shard.shardId()));
         StreamsEventResponse response = handler.handleRequest(event, null);
         response.getBatchItemFailures().forEach(f -> failures.add(f.getItemIdentifier()));
         records += page.records().size();
@@ -51,24 +49,6 @@ final class LambdaFeed {
       }
     }
     return new Fed(records, failures);
-  }
-
-  private KinesisEventRecord toEventRecord(String shardId, Record record) {
-    KinesisEvent.Record kinesisRecord = new KinesisEvent.Record();
-    kinesisRecord.setSequenceNumber(record.sequenceNumber());
-    kinesisRecord.setPartitionKey(record.partitionKey());
-    kinesisRecord.setData(record.data().asByteBuffer());
-    kinesisRecord.setApproximateArrivalTimestamp(Date.from(record.approximateArrivalTimestamp()));
-    kinesisRecord.setKinesisSchemaVersion("1.0");
-    KinesisEventRecord eventRecord = new KinesisEventRecord();
-    eventRecord.setKinesis(kinesisRecord);
-    eventRecord.setEventSource("aws:kinesis");
-    eventRecord.setEventName("aws:kinesis:record");
-    eventRecord.setEventVersion("1.0");
-    eventRecord.setEventID(shardId + ":" + record.sequenceNumber());
-    eventRecord.setAwsRegion("us-east-1");
-    eventRecord.setEventSourceARN("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream);
-    return eventRecord;
   }
 
   /** Records handed to the handler, and the sequence numbers it reported as failed. */

@@ -1,4 +1,4 @@
-package io.adtrack.local;
+package io.adtrack.testkit.lambda;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -6,32 +6,37 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Context} one local invocation gets: a fresh request id, the function's name and a remaining time
- * counted down from the configured function timeout, as Lambda's runtime would report it.
+ * The {@link Context} of one invocation outside Lambda (tests, the local pipeline): a fresh request id, the
+ * function's name and ARN in the local account, and a remaining time counted down from the function timeout from
+ * the moment the context is created, as Lambda's runtime reports it. The logger writes to SLF4J logger
+ * {@code lambda.<functionName>}, where Lambda would write to CloudWatch.
  */
-final class LocalLambdaContext implements Context {
+public final class LocalLambdaContext implements Context {
 
-  private static final int MEMORY_LIMIT_MB = 512;
+  /** The memory size the functions are deployed with; only reported, nothing enforces it locally. */
+  public static final int MEMORY_LIMIT_MB = 512;
 
   private final String functionName;
   private final String requestId = UUID.randomUUID().toString();
   private final long deadlineNanos;
   private final LambdaLogger logger;
 
-  LocalLambdaContext(String functionName, Duration timeout) {
-    this.functionName = functionName;
+  /** An invocation of {@code functionName} that starts now and may run for {@code timeout}. */
+  public LocalLambdaContext(String functionName, Duration timeout) {
+    this.functionName = Objects.requireNonNull(functionName, "functionName");
     this.deadlineNanos = System.nanoTime() + timeout.toNanos();
     this.logger = new Slf4jLambdaLogger(LoggerFactory.getLogger("lambda." + functionName));
   }
 
   /** Whether the invocation ran past its timeout (Lambda would have ended it). */
-  boolean timedOut() {
-    return System.nanoTime() > deadlineNanos;
+  public boolean timedOut() {
+    return System.nanoTime() - deadlineNanos > 0;
   }
 
   @Override
@@ -61,7 +66,8 @@ final class LocalLambdaContext implements Context {
 
   @Override
   public String getInvokedFunctionArn() {
-    return "arn:aws:lambda:us-east-1:000000000000:function:" + functionName;
+    return "arn:aws:lambda:" + KinesisEvents.LOCAL_REGION + ":" + KinesisEvents.LOCAL_ACCOUNT + ":function:"
+        + functionName;
   }
 
   @Override
@@ -74,6 +80,7 @@ final class LocalLambdaContext implements Context {
     return null;
   }
 
+  /** Milliseconds left before the timeout; 0 once it has passed, never negative. */
   @Override
   public int getRemainingTimeInMillis() {
     return (int) Math.max(0, Duration.ofNanos(deadlineNanos - System.nanoTime()).toMillis());
@@ -89,7 +96,7 @@ final class LocalLambdaContext implements Context {
     return logger;
   }
 
-  /** Lambda's logger writes lines to CloudWatch; locally they go to the launcher's log. */
+  /** Lambda's logger writes lines to CloudWatch; locally they go to the caller's log. */
   private record Slf4jLambdaLogger(Logger log) implements LambdaLogger {
 
     @Override
