@@ -133,10 +133,12 @@ public final class LoadGenerator implements AutoCloseable {
 
   private List<GeneratorWorker> deploy(String host, int port, int connections, RequestMix mix) {
     List<GeneratorWorker> deployed = new ArrayList<>();
-    int perWorker = Math.max(1, connections / workers);
-    for (int i = 0; i < workers; i++) {
+    // Never more workers than connections: each worker's pool holds at least one.
+    int used = Math.min(workers, connections);
+    int perWorker = connections / used;
+    for (int i = 0; i < used; i++) {
       // The last worker takes the remainder so the total is exactly `connections`.
-      int share = i == workers - 1 ? Math.max(1, connections - perWorker * (workers - 1)) : perWorker;
+      int share = i == used - 1 ? connections - perWorker * (used - 1) : perWorker;
       GeneratorWorker worker = new GeneratorWorker(host, port, share, mix, seed++);
       await(vertx.deployVerticle(worker), Duration.ofSeconds(10));
       deployed.add(worker);

@@ -88,7 +88,7 @@ final class PipelineBench {
               + "100,000 buffered events). Programs seeded straight into its Redis as in the sink phase.");
       // The pipeline's own start-up check made tracking calls too: count only what comes after.
       StreamCounter counter = new StreamCounter(kinesis, STREAM);
-      long before = counter.catchUp();
+      long before = settledCount(counter, Duration.ofSeconds(1));
       long distinctBefore = counter.distinctKeys();
       phase("pipeline warm-up", () -> warmUp(RequestMix.event(programs)));
       if (options.runs("e2e")) {
@@ -211,16 +211,8 @@ final class PipelineBench {
   }
 
   private void delivery(StreamCounter counter, long before, long distinctBefore, DynamoDbClient dynamoDb) {
-    // The tracker may still be draining its buffer into the emulator: count until two reads agree.
-    long previous = -1;
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    long total = counter.catchUp();
-    while (total != previous && System.nanoTime() < deadline) {
-      Http.pause(3_000);
-      previous = total;
-      total = counter.catchUp();
-    }
-    long count = total - before;
+    // The tracker may still be draining its buffer into the emulator.
+    long count = settledCount(counter, Duration.ofSeconds(3)) - before;
     long distinct = counter.distinctKeys() - distinctBefore;
     long items = dynamoDb.scanPaginator(b -> b.tableName(TABLE).select(Select.COUNT)).stream()
         .mapToLong(page -> page.count()).sum();
@@ -236,6 +228,19 @@ final class PipelineBench {
             + "reads 3 s apart agree); the %,d record(s) the pipeline's own start-up check produced before the "
             + "benchmark's first call are left out. DynamoDB lags behind: the consumer works through the backlog "
             + "at its own pace (batches of 100 per shard, DynamoDB Local in the pipeline's JVM).", before));
+  }
+
+  /** Reads the stream until two reads {@code apart} agree (at most two minutes): nothing is in flight any more. */
+  private static long settledCount(StreamCounter counter, Duration apart) {
+    long previous = -1;
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long total = counter.catchUp();
+    while (total != previous && System.nanoTime() < deadline) {
+      Http.pause(apart.toMillis());
+      previous = total;
+      total = counter.catchUp();
+    }
+    return total;
   }
 
   private Optional<ProcessHandle> trackerProcess() {

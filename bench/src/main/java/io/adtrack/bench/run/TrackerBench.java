@@ -99,7 +99,7 @@ final class TrackerBench {
     redis = RedisServerFixture.start();
     programIds = ProgramSeeder.seed("localhost", redis.port(), "bench", options.programs());
     sinkPort = FreePorts.next();
-    sink = ChildProcess.start("kinesis-sink", ChildProcess.java(List.of("-Xmx512m"),
+    sink = ChildProcess.start("kinesis-sink", ChildProcess.java(List.of("-Xmx2g"),
             List.of("-cp", classpath, "io.adtrack.bench.sink.KinesisSink", "--port", Integer.toString(sinkPort))),
         Map.of(), workDir.resolve("sink.log"));
     require(Http.await(Duration.ofSeconds(30), () -> Http.listening(sinkPort)), "sink did not start", sink);
