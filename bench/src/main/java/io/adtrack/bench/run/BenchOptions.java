@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * How long and how hard the runner drives things. {@code --quick} is a smoke run (~2-3 minutes, numbers only
+ * How long and how hard the runner drives things. {@code --quick} is a smoke run (~4 minutes, numbers only
  * indicative); the default is the full run (~15 minutes). Every duration can be overridden.
  *
  * @param root             repository root (jars, Dockerfile, results)
