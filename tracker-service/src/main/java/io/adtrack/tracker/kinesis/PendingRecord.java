@@ -3,19 +3,47 @@ package io.adtrack.tracker.kinesis;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One tracking event waiting for Kinesis.
- *
- * @param partitionKey the event's message id (ASCII)
- * @param data         the serialized {@code TrackingEvent}
+ * One tracking event waiting for Kinesis: the partition key (the event's message id, ASCII) and the serialized
+ * {@code TrackingEvent}. Its size is computed once here, since the send path asks for it several times per record.
+ * The failure count is the sender's bookkeeping (touched on its context only, after the buffer's hand-over).
  */
-public record PendingRecord(String partitionKey, byte[] data) {
+public final class PendingRecord {
+
+  private final String partitionKey;
+  private final byte[] data;
+  private final long size;
+  private int failures;
+
+  public PendingRecord(String partitionKey, byte[] data) {
+    this.partitionKey = partitionKey;
+    this.data = data;
+    this.size = (long) data.length + utf8Length(partitionKey);
+  }
+
+  public String partitionKey() {
+    return partitionKey;
+  }
+
+  public byte[] data() {
+    return data;
+  }
 
   /** What Kinesis counts against its 1 MiB record and 5 MiB request limits: data plus partition key. */
   public long size() {
-    return (long) data.length + utf8Length(partitionKey);
+    return size;
   }
 
-  // Called several times per record on the send path: count without encoding (message ids are ASCII anyway).
+  /** Counts one more PutRecords entry of this record that Kinesis refused; returns how many so far (sender only). */
+  int failedOnceMore() {
+    return ++failures;
+  }
+
+  @Override
+  public String toString() {
+    return "PendingRecord[partitionKey=" + partitionKey + ", size=" + size + "]";
+  }
+
+  // Count without encoding: message ids are ASCII anyway.
   private static int utf8Length(String text) {
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) >= 0x80) {

@@ -21,8 +21,16 @@ public final class Backoff {
 
   /** The delay before the next attempt (at least 1 ms); each call doubles the ceiling up to the cap. */
   public long nextDelayMillis() {
-    long ceiling = attempt >= 30 ? capMillis : Math.min(capMillis, baseMillis << attempt);
-    attempt++;
+    return delayMillis(attempt++);
+  }
+
+  /**
+   * The delay after {@code failuresBefore + 1} failures in a row (at least 1 ms), for callers that count failures
+   * themselves (e.g. per record): a random value up to {@code min(cap, base * 2^failuresBefore)}. Stateless.
+   */
+  public long delayMillis(int failuresBefore) {
+    long ceiling = failuresBefore >= 30 ? capMillis
+        : Math.min(capMillis, baseMillis << Math.max(0, failuresBefore));
     return 1 + ThreadLocalRandom.current().nextLong(ceiling);
   }
 
