@@ -1,7 +1,6 @@
 package io.adtrack.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,10 +52,19 @@ class StandInsTest {
       assertThat(ping(proxy.port())).isEqualTo("+PONG");
 
       proxy.cut();
-      assertThatThrownBy(() -> ping(proxy.port())).isInstanceOf(IOException.class);
+      // Refused, or (while the kernel tears the listener down) accepted and closed at once: either way no PONG.
+      assertThat(pingOrFailure(proxy.port())).isNotEqualTo("+PONG");
 
       proxy.restore();
       assertThat(ping(proxy.port())).isEqualTo("+PONG");
+    }
+  }
+
+  private static String pingOrFailure(int port) {
+    try {
+      return ping(port);
+    } catch (IOException e) {
+      return "unreachable: " + e.getMessage();
     }
   }
 
