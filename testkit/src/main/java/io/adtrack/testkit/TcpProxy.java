@@ -71,6 +71,13 @@ public final class TcpProxy implements AutoCloseable {
     }
     closeQuietly(server);
     server = null;
+    try {
+      // A connection accepted just before the close must be registered before the sweep below, or it would
+      // survive the cut: wait for the acceptor to notice the closed listener.
+      acceptor.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (Socket socket : sockets) {
       closeQuietly(socket);
     }
