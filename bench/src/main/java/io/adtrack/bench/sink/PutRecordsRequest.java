@@ -4,22 +4,24 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The parts of a Kinesis PutRecords request (JSON protocol) the sink counts: stream, partition keys and data sizes.
- * Streamed with Jackson so a 500-record call costs no maps and no base64 decoding.
+ * The parts of a Kinesis PutRecords request the sink counts: stream, partition keys and data sizes. Streamed with
+ * Jackson so a 500-record call costs no maps and no decoding, in either protocol the SDK speaks: JSON, where
+ * {@code Data} is base64 text sized by arithmetic, or CBOR (the same fields), where it is a byte string read past
+ * without being kept.
  */
 record PutRecordsRequest(String stream, List<String> partitionKeys, List<Integer> dataBytes) {
 
-  private static final JsonFactory JSON = new JsonFactory();
-
-  static PutRecordsRequest parse(byte[] body) throws IOException {
+  /** Reads {@code body} with {@code format}: a {@code JsonFactory} or a {@code CBORFactory}. */
+  static PutRecordsRequest parse(JsonFactory format, byte[] body) throws IOException {
     String stream = "";
     List<String> keys = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();
-    try (JsonParser parser = JSON.createParser(body)) {
+    try (JsonParser parser = format.createParser(body)) {
       expect(parser.nextToken(), JsonToken.START_OBJECT);
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
@@ -45,11 +47,11 @@ record PutRecordsRequest(String stream, List<String> partitionKeys, List<Integer
     int size = 0;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
-      parser.nextToken();
+      JsonToken value = parser.nextToken();
       if ("PartitionKey".equals(field)) {
         key = parser.getText();
       } else if ("Data".equals(field)) {
-        size = decodedSize(parser.getText());
+        size = dataSize(parser, value);
       } else {
         parser.skipChildren();
       }
@@ -59,6 +61,17 @@ record PutRecordsRequest(String stream, List<String> partitionKeys, List<Integer
     }
     keys.add(key);
     sizes.add(size);
+  }
+
+  private static int dataSize(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return decodedSize(parser.getText());
+    }
+    if (value == JsonToken.VALUE_EMBEDDED_OBJECT) {
+      // CBOR byte string: counted as it streams past, never copied.
+      return parser.readBinaryValue(OutputStream.nullOutputStream());
+    }
+    throw new IOException("Data must be base64 text or bytes, not " + value);
   }
 
   private static int decodedSize(String base64) {

@@ -16,6 +16,7 @@ public final class SinkStats {
   private final LongHashSet distinctKeys = new LongHashSet();
   private final Map<String, Long> otherCalls = new TreeMap<>();
   private final Map<String, Long> recordsByStream = new TreeMap<>();
+  private final Map<String, Long> requestsByProtocol = new TreeMap<>();
   private final List<String> sampleKeys = new ArrayList<>();
   private long calls;
   private long records;
@@ -45,12 +46,18 @@ public final class SinkStats {
     otherCalls.merge(operation, 1L, Long::sum);
   }
 
+  /** One Kinesis request of any operation, in the protocol its Content-Type named. */
+  synchronized void request(KinesisSink.Protocol protocol) {
+    requestsByProtocol.merge(protocol.name(), 1L, Long::sum);
+  }
+
   /** Forgets everything (between benchmark phases). */
   public synchronized void reset() {
     recordsPerCall.reset();
     distinctKeys.clear();
     otherCalls.clear();
     recordsByStream.clear();
+    requestsByProtocol.clear();
     sampleKeys.clear();
     calls = 0;
     records = 0;
@@ -68,7 +75,7 @@ public final class SinkStats {
     return new Snapshot(calls, records, failedRecords, distinctKeys.size(), dataBytes,
         any ? recordsPerCall.getMean() : 0, any ? recordsPerCall.getValueAtPercentile(50) : 0,
         any ? recordsPerCall.getMinValue() : 0, any ? recordsPerCall.getMaxValue() : 0,
-        Map.copyOf(otherCalls), Map.copyOf(recordsByStream));
+        Map.copyOf(otherCalls), Map.copyOf(recordsByStream), Map.copyOf(requestsByProtocol));
   }
 
   /**
@@ -85,10 +92,12 @@ public final class SinkStats {
    * @param recordsPerCallMax   largest call
    * @param otherCalls          every other operation by name (DescribeStreamSummary, ListShards, ...)
    * @param recordsByStream     stored records by stream name
+   * @param requestsByProtocol  Kinesis requests of every operation by wire format (JSON, CBOR): which one the
+   *                            client really spoke
    */
   public record Snapshot(long calls, long records, long failedRecords, long distinctKeys, long dataBytes,
       double recordsPerCallMean, long recordsPerCallP50, long recordsPerCallMin, long recordsPerCallMax,
-      Map<String, Long> otherCalls, Map<String, Long> recordsByStream) {
+      Map<String, Long> otherCalls, Map<String, Long> recordsByStream, Map<String, Long> requestsByProtocol) {
 
     public JsonObject toJson() {
       return new JsonObject().put("calls", calls).put("records", records).put("failedRecords", failedRecords)
@@ -96,7 +105,8 @@ public final class SinkStats {
           .put("recordsPerCallMean", recordsPerCallMean).put("recordsPerCallP50", recordsPerCallP50)
           .put("recordsPerCallMin", recordsPerCallMin).put("recordsPerCallMax", recordsPerCallMax)
           .put("otherCalls", new JsonObject(Map.copyOf(otherCalls)))
-          .put("recordsByStream", new JsonObject(Map.copyOf(recordsByStream)));
+          .put("recordsByStream", new JsonObject(Map.copyOf(recordsByStream)))
+          .put("requestsByProtocol", new JsonObject(Map.copyOf(requestsByProtocol)));
     }
 
     /** Reads what {@link #toJson()} wrote (the runner reads the sink's stats over HTTP). */
@@ -104,7 +114,8 @@ public final class SinkStats {
       return new Snapshot(json.getLong("calls"), json.getLong("records"), json.getLong("failedRecords"),
           json.getLong("distinctKeys"), json.getLong("dataBytes"), json.getDouble("recordsPerCallMean"),
           json.getLong("recordsPerCallP50"), json.getLong("recordsPerCallMin"), json.getLong("recordsPerCallMax"),
-          longs(json.getJsonObject("otherCalls")), longs(json.getJsonObject("recordsByStream")));
+          longs(json.getJsonObject("otherCalls")), longs(json.getJsonObject("recordsByStream")),
+          longs(json.getJsonObject("requestsByProtocol")));
     }
 
     private static Map<String, Long> longs(JsonObject json) {
