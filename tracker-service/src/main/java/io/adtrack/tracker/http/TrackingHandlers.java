@@ -1,7 +1,6 @@
 package io.adtrack.tracker.http;
 
 import io.adtrack.proto.EventType;
-import io.adtrack.proto.TrackingEvent;
 import io.adtrack.tracker.event.ClientInfo;
 import io.adtrack.tracker.event.EventIntake;
 import io.adtrack.tracker.event.TrackResult;
@@ -14,9 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -38,7 +35,7 @@ final class TrackingHandlers {
   void handleEvent(HttpServerRequest request, String programId) {
     track(request, programId, Route.EVENT, EventType.EVENT, (response, result) -> {
       if (result instanceof TrackResult.Accepted accepted) {
-        Responses.json(response, 200, enrichedEvent(accepted.event()));
+        Responses.event(response, accepted.event());
       } else {
         answerError(response, result);
       }
@@ -130,21 +127,6 @@ final class TrackingHandlers {
 
   private static String orEmpty(String value) {
     return value == null ? "" : value;
-  }
-
-  /** The /event answer: the enriched event, never the checksum (the event does not carry it). */
-  private static JsonObject enrichedEvent(TrackingEvent event) {
-    return new JsonObject()
-        .put("messageId", event.getMessageId())
-        .put("type", event.getType().name())
-        .put("programId", event.getProgramId())
-        .put("programName", event.getProgramName())
-        .put("customerId", event.hasCustomerId() ? event.getCustomerId() : null)
-        .put("customerName", event.getCustomerName())
-        .put("userAgent", event.getUserAgent())
-        .put("receivedAt", event.getReceivedAt())
-        .put("params", new JsonObject(new LinkedHashMap<>(event.getParamsMap())))
-        .put("valid", true);
   }
 
   /** How a route answers a result. */
