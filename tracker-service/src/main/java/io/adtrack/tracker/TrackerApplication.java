@@ -18,6 +18,10 @@ import io.adtrack.tracker.metrics.TrackerMetrics;
 import io.adtrack.tracker.redis.RedisProgramSource;
 import io.adtrack.tracker.redis.RedisVerticle;
 import io.adtrack.tracker.redis.SubscriptionState;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -31,8 +35,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
@@ -54,6 +60,7 @@ public final class TrackerApplication {
   private final KinesisAsyncClient kinesis;
   private final ProducerBuffer buffer;
   private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final AtomicInteger boundPort = new AtomicInteger();
   private String httpDeployment;
   private List<String> backendDeployments = List.of();
@@ -62,6 +69,7 @@ public final class TrackerApplication {
     this.vertx = vertx;
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindJvmMetrics();
     this.commands = Redis.createClient(vertx, redisOptions(config)
         .setMaxPoolSize(8)
         .setMaxPoolWaiting(1024));
@@ -98,10 +106,19 @@ public final class TrackerApplication {
         .eventually(() -> commands.close())
         .eventually(() -> {
           kinesis.close();
+          gcMetrics.close();
           registry.close();
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  /** Heap, GC pauses and allocation, threads, CPU: what ops need to size the task and read a latency spike. */
+  private void bindJvmMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
   }
 
   private Future<Void> deploy() {
@@ -165,7 +182,11 @@ public final class TrackerApplication {
             .setTcpNoDelay(true));
   }
 
-  /** The process' one Kinesis client: Netty HTTP client passed explicitly, no SDK retries (we retry ourselves). */
+  /**
+   * The process' one Kinesis client: Netty HTTP client passed explicitly, no SDK retries (we retry ourselves). Its
+   * futures complete on the SDK's I/O thread rather than after a hop through the SDK's own completion pool: the
+   * one thing that waits on them, the Kinesis sender, only hands the result over to its Vert.x context.
+   */
   private static KinesisAsyncClient kinesisClient(TrackerConfig config) {
     KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
         .region(Region.of(config.awsRegion()))
@@ -173,12 +194,17 @@ public final class TrackerApplication {
             // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords needs none of it, and the
             // emulators speak HTTP/1.1 only.
             .protocol(Protocol.HTTP1_1)
+            // PutRecords of up to 500 records, a hundred or so a second at full load: one I/O thread carries that,
+            // where Netty's default of two per core only adds threads competing with the HTTP event loops.
+            .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(1))
             .maxConcurrency(Math.max(16, config.kinesisMaxInFlight() * 2))
             .connectionTimeout(Duration.ofSeconds(2))
             .connectionAcquisitionTimeout(Duration.ofSeconds(10)))
         .overrideConfiguration(o -> o
             .retryStrategy(b -> b.maxAttempts(1))
-            .apiCallTimeout(Duration.ofSeconds(30)));
+            .apiCallTimeout(Duration.ofSeconds(30)))
+        .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
+            Runnable::run));
     config.kinesisEndpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }

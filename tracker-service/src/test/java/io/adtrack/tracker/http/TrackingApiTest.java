@@ -188,7 +188,9 @@ class TrackingApiTest {
         .contains("tracker_cache_hits_total", "tracker_cache_misses_total", "tracker_redis_latency_seconds")
         .contains("tracker_kinesis_batches_total", "tracker_kinesis_records_sent_total",
             "tracker_kinesis_records_failed_total", "tracker_kinesis_records_retried_total")
-        .contains("tracker_buffer_records", "tracker_buffer_bytes");
+        .contains("tracker_buffer_records", "tracker_buffer_bytes")
+        .contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_gc_memory_allocated_bytes_total",
+            "jvm_threads_live_threads", "process_cpu_usage");
   }
 
   @Test
