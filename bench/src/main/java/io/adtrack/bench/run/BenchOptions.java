@@ -50,7 +50,7 @@ record BenchOptions(Path root, boolean quick, int connections, int generatorThre
         args.intValue("connections", 64),
         args.intValue("generator-threads", 2),
         args.intValue("programs", 1000),
-        seconds(args, "warmup-seconds", quick ? 1.5 : 5),
+        seconds(args, "warmup-seconds", quick ? 1.5 : 15),
         seconds(args, "round-seconds", quick ? 2 : 10),
         args.intValue("rounds", 3),
         seconds(args, "latency-seconds", quick ? 3 : 20),

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,11 @@ public final class BenchmarkRunner {
     }
   }
 
+  private static String environment(JvmFlags flags) {
+    return flags.environment().isEmpty() ? "" : " with `" + flags.environment().entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")) + "`";
+  }
+
   private static String machineDescription(BenchOptions options, Machine machine, JvmFlags flags,
       double loadAtStart, Duration took, Path workDir) {
     return String.join("\n",
@@ -81,7 +87,8 @@ public final class BenchmarkRunner {
         "| JDK | " + Machine.jdk() + " |",
         "| OS | " + Machine.os() + " |",
         "| load | " + String.format("%.2f at start; during the run: ", loadAtStart) + machine.loadSummary() + " |",
-        "| tracker JVM flags | `" + String.join(" ", flags.flags()) + "` (" + flags.source() + ") |",
+        "| tracker JVM flags | `" + String.join(" ", flags.flags()) + "`" + environment(flags) + " ("
+            + flags.source() + ") |",
         "",
         "The machine is shared (other builds ran meanwhile) and the load generator, the tracker, the baseline, "
             + "Redis and the sink share its " + Machine.cores() + " cores: absolute figures are noisy and low; "

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,8 +19,12 @@ import java.util.regex.Pattern;
  * <p>Outside a container the JVM sizes its heap from the machine's RAM, not the task's: {@code -XX:MaxRAM} set to
  * the task memory (read from the CloudFormation template, else 512 MiB) makes {@code MaxRAMPercentage} give the
  * heap it gives in the task. The source of every flag goes into the report.
+ *
+ * @param environment what the Dockerfile's ENV sets for the allocator ({@code MALLOC_*}, e.g. the arena count),
+ *                    which shapes the RSS as much as a JVM flag does
  */
-record JvmFlags(List<String> flags, String source, long taskMemoryMiB, String taskMemorySource) {
+record JvmFlags(List<String> flags, Map<String, String> environment, String source, long taskMemoryMiB,
+    String taskMemorySource) {
 
   static final List<String> FALLBACK = List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
   private static final long FALLBACK_TASK_MIB = 512;
@@ -26,6 +32,7 @@ record JvmFlags(List<String> flags, String source, long taskMemoryMiB, String ta
       Pattern.DOTALL);
   private static final Pattern ENV_OPTS = Pattern.compile(
       "(?m)^\\s*ENV\\s+(?:JAVA_TOOL_OPTIONS|JAVA_OPTS)[=\\s]\"?([^\"\\n]*)\"?");
+  private static final Pattern ENV_MALLOC = Pattern.compile("(?m)^\\s*ENV\\s+(MALLOC_\\w+)[=\\s]\"?([^\"\\s]+)\"?");
   private static final Pattern TASK_MEMORY = Pattern.compile(
       "(?m)^\\s*Memory:\\s*(?:!Ref\\s+(\\w+)|['\"]?(\\d+))");
 
@@ -47,6 +54,7 @@ record JvmFlags(List<String> flags, String source, long taskMemoryMiB, String ta
     }
     Path dockerfile = root.resolve("Dockerfile");
     List<String> flags = new ArrayList<>();
+    Map<String, String> environment = new LinkedHashMap<>();
     String source;
     if (Files.isRegularFile(dockerfile)) {
       String text = text(dockerfile).replace("\\\n", " ");
@@ -57,6 +65,10 @@ record JvmFlags(List<String> flags, String source, long taskMemoryMiB, String ta
             flags.add(flag);
           }
         }
+      }
+      Matcher malloc = ENV_MALLOC.matcher(text);
+      while (malloc.find()) {
+        environment.put(malloc.group(1), malloc.group(2));
       }
       Matcher entry = ENTRYPOINT.matcher(text);
       if (entry.find()) {
@@ -78,7 +90,7 @@ record JvmFlags(List<String> flags, String source, long taskMemoryMiB, String ta
     if (flags.stream().noneMatch(f -> f.startsWith("-XX:MaxRAM=") || f.startsWith("-Xmx"))) {
       flags.add("-XX:MaxRAM=" + taskMiB + "m");
     }
-    return new JvmFlags(List.copyOf(flags), source, taskMiB, taskSource);
+    return new JvmFlags(List.copyOf(flags), Map.copyOf(environment), source, taskMiB, taskSource);
   }
 
   /** The Default of a template parameter: the first {@code Default:} after the line naming it. */

@@ -112,8 +112,8 @@ final class TrackerBench {
     env.put("AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + sinkPort);
     env.put("AWS_ACCESS_KEY_ID", "bench");
     env.put("AWS_SECRET_ACCESS_KEY", "bench");
-    env.put("CBOR_ENABLED", "false");
     env.put("EVENT_STREAM", "tracking-events");
+    env.putAll(flags.environment());
     Path jar = options.root().resolve("tracker-service/target/tracker-service.jar");
     Path copy = Artifacts.snapshot(jar, workDir);
     tracker = ChildProcess.start(TRACKER, ChildProcess.java(withGcLog(TRACKER), List.of("-jar", copy.toString())), env,
@@ -131,16 +131,17 @@ final class TrackerBench {
     baseline = ChildProcess.start(BASELINE, ChildProcess.java(withGcLog(BASELINE), List.of("-cp", classpath,
             "io.adtrack.bench.baseline.BaselineServer", "--port", Integer.toString(baselinePort),
             "--json-bytes", Integer.toString(bodyBytes))),
-        Map.of(), workDir.resolve("baseline.log"));
+        flags.environment(), workDir.resolve("baseline.log"));
     require(Http.await(Duration.ofSeconds(30), () -> Http.listening(baselinePort)), "baseline did not start",
         baseline);
 
     report.section("Set-up")
         .paragraph(String.format("Tracker `%s` (pid %d) with `%s` (%s; task memory: %s), Redis %s with %d "
                 + "programs (hash `program:{id}` as the updater writes it), Kinesis endpoint = the bench sink "
-                + "(JSON protocol, `CBOR_ENABLED=false`). Baseline `BaselineServer` (pid %d) with the same JVM "
-                + "flags, one verticle per core, answering a %d-byte JSON body (the size of the tracker's "
-                + "`/event` answer, measured: `%s`), the same 1x1 GIF for `/pixel`, a 302 for `/click`. "
+                + "(the tracker talks CBOR, the SDK's and so production's default). Baseline `BaselineServer` "
+                + "(pid %d) with the same JVM flags, one verticle per core, answering a %d-byte JSON body (the "
+                + "size of the tracker's `/event` answer, measured: `%s`), the same 1x1 GIF for `/pixel`, a 302 "
+                + "for `/click`. "
                 + "Load generator: Vert.x HttpClient, %d connections (HTTP/1.1 keep-alive, no pipelining) on %d "
                 + "event loops, in the runner's JVM.",
             options.root().relativize(jar), tracker.pid(), String.join(" ", flags.flags()), flags.source(),

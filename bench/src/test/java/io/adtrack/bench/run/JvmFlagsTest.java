@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,8 @@ class JvmFlagsTest {
       throws IOException {
     Files.writeString(root.resolve("Dockerfile"), """
         FROM eclipse-temurin:17-jre
+        ENV HTTP_PORT=8080
+        ENV MALLOC_ARENA_MAX=2
         ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+UseG1GC", "-Dfile.encoding=UTF-8", "-jar", \\
           "/app/tracker-service.jar", "-Dnot.a.jvm.flag=1"]
         """);
@@ -37,6 +40,7 @@ class JvmFlagsTest {
 
     assertThat(flags.flags()).containsExactly("-XX:MaxRAMPercentage=70", "-XX:+UseG1GC", "-Dfile.encoding=UTF-8",
         "-XX:MaxRAM=2048m");
+    assertThat(flags.environment()).isEqualTo(Map.of("MALLOC_ARENA_MAX", "2"));
     assertThat(flags.taskMemoryMiB()).isEqualTo(2048);
     assertThat(flags.source()).contains("Dockerfile");
   }
@@ -46,6 +50,7 @@ class JvmFlagsTest {
     JvmFlags flags = JvmFlags.read(root);
 
     assertThat(flags.flags()).startsWith("-XX:MaxRAMPercentage=75").contains("-XX:MaxRAM=512m");
+    assertThat(flags.environment()).isEmpty();
     assertThat(flags.source()).contains("no Dockerfile");
   }
 }
