@@ -101,6 +101,7 @@ final class TrackingHandlers {
     if (query == null || query.isEmpty()) {
       return CallParameters.NONE;
     }
+    CallValidation.checkQueryEncoding(query);
     Map<String, List<String>> byName;
     try {
       // The query alone (request.params() may carry path parameters); what Vert.x uses underneath anyway.

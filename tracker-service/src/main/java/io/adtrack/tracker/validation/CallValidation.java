@@ -1,6 +1,8 @@
 package io.adtrack.tracker.validation;
 
 import io.adtrack.tracker.program.Program;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -41,6 +43,46 @@ public final class CallValidation {
   public static Rejection checkProgramId(String id) {
     return isValidProgramId(id) ? null
         : Rejection.badRequest("programId must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'");
+  }
+
+  /**
+   * Checks a raw (still encoded) query string is what may travel in a URL: ASCII, everything else percent-encoded,
+   * and the escapes spelling valid UTF-8. A URL decoder would turn a stray byte into U+FFFD (or a raw byte into
+   * mojibake) and the event would carry a value the client never sent; refusing it tells the client instead.
+   *
+   * @throws InvalidCallException otherwise
+   */
+  public static void checkQueryEncoding(String rawQuery) {
+    ByteBuffer bytes = null;
+    for (int i = 0; i < rawQuery.length(); i++) {
+      char c = rawQuery.charAt(i);
+      if (c >= 0x80 || c < 0x20) {
+        throw new InvalidCallException("query string must be ASCII; percent-encode anything else as UTF-8");
+      }
+      if (c == '%') {
+        int high = i + 1 < rawQuery.length() ? Character.digit(rawQuery.charAt(i + 1), 16) : -1;
+        int low = i + 2 < rawQuery.length() ? Character.digit(rawQuery.charAt(i + 2), 16) : -1;
+        if (high < 0 || low < 0) {
+          throw new InvalidCallException("query string is not properly URL-encoded");
+        }
+        if (bytes == null) {
+          bytes = ByteBuffer.allocate(rawQuery.length()).put(rawQuery.substring(0, i).getBytes(
+              StandardCharsets.US_ASCII));
+        }
+        bytes.put((byte) (high << 4 | low));
+        i += 2;
+      } else if (bytes != null) {
+        bytes.put((byte) c);
+      }
+    }
+    if (bytes == null) {
+      return; // plain ASCII, nothing escaped: UTF-8 by definition
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(bytes.flip()); // reports malformed input rather than replacing it
+    } catch (CharacterCodingException e) {
+      throw new InvalidCallException("query string escapes are not valid UTF-8");
+    }
   }
 
   /**

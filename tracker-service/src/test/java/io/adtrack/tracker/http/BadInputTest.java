@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +76,8 @@ class BadInputTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"customerId=1", "customerId=abc", "customerId=-9124", "customerId=", "checksum=wrong",
-      "checksum=", "customerId=9124&customerId=9124", "a=1&a=2", "customerId=9124&checksum=secret-nope"})
+      "checksum=", "customerId=9124&customerId=9124", "a=1&a=2", "customerId=9124&checksum=secret-nope",
+      "utm=%FF", "utm=caf%C3", "utm=%C3%28", "utm=%ZZ"})
   void wrongOrMalformedParameters_are400(String query) {
     HttpResponse<Buffer> response = harness.get("/event/" + valid + "?" + query);
     assertJsonError(response, 400);
@@ -91,6 +94,23 @@ class BadInputTest {
     assertJsonError(harness.get("/event/" + valid + "?long=" + "x".repeat(1025)), 400);
     assertJsonError(harness.get("/event/" + valid + "?" + "n".repeat(65) + "=x"), 400);
     assertJsonError(harness.get("/event/" + valid + "?bad=%ZZ"), 400);
+  }
+
+  @Test
+  void rawNonAsciiBytesInTheQuery_are400_andWellEscapedUtf8ReachesTheEventIntact() throws Exception {
+    byte[] rawUtf8 = ("GET /event/" + valid + "?utm=caf\u00e9 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("localhost", harness.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(rawUtf8);
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("\"status\":400", "ASCII");
+    }
+
+    String id = uniqueId("utf8");
+    harness.storeProgram(program(id, 1, Map.of()));
+    assertThat(harness.get("/event/" + id + "?utm=caf%C3%A9%20%F0%9F%98%80").statusCode()).isEqualTo(200);
+    assertThat(harness.awaitEvents(id, 1).get(0).getParamsMap()).containsEntry("utm", "caf\u00e9 \ud83d\ude00");
   }
 
   @Test

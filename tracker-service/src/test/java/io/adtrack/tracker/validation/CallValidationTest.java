@@ -114,6 +114,34 @@ class CallValidationTest {
         .isInstanceOf(InvalidCallException.class);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"a=1&b=two", "q=caf%C3%A9&x=%F0%9F%98%80", "sp=a+b%20c", "empty=&=v", "pct=%25", "%41=%7a"})
+  void queriesOfAsciiAndUtf8Escapes_pass(String query) {
+    CallValidation.checkQueryEncoding(query);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a=%FF", "a=%C3", "a=%C3x", "a=%C3%28", "a=%ED%A0%80", "a=%C0%AF", "a=%F8%88%80%80%80",
+      "a=%E2%82"})
+  void escapesThatAreNotUtf8_areRefused(String query) {
+    assertThatThrownBy(() -> CallValidation.checkQueryEncoding(query))
+        .isInstanceOf(InvalidCallException.class).hasMessageContaining("not valid UTF-8");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a=%ZZ", "a=%4", "a=%", "%=1", "a=%G1"})
+  void brokenEscapes_areRefused(String query) {
+    assertThatThrownBy(() -> CallValidation.checkQueryEncoding(query))
+        .isInstanceOf(InvalidCallException.class).hasMessageContaining("not properly URL-encoded");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a=caf\u00e9", "a=\u00c3\u00a9", "a=\u20ac", "a=tab\tin"})
+  void rawNonAsciiOrControlCharacters_areRefused(String query) {
+    assertThatThrownBy(() -> CallValidation.checkQueryEncoding(query))
+        .isInstanceOf(InvalidCallException.class).hasMessageContaining("must be ASCII");
+  }
+
   @Test
   void repeatedParameters_areRefused() {
     assertThatThrownBy(() -> CallValidation.parseQuery(Map.of("a", List.of("1", "2"))))
