@@ -10,14 +10,15 @@ import java.util.stream.Collectors;
 
 /**
  * How long and how hard the runner drives things. {@code --quick} is a smoke run (~4 minutes, numbers only
- * indicative); the default is the full run (~15 minutes). Every duration can be overridden.
+ * indicative); the default is the full run (~17 minutes). Every duration can be overridden.
  *
  * @param root             repository root (jars, Dockerfile, results)
  * @param quick            smoke run
  * @param connections      HTTP connections of the load generator (64)
  * @param generatorThreads event loops of the load generator
  * @param programs         programs seeded into Redis (the /event working set)
- * @param warmup           per target and mix, before measuring
+ * @param warmup           per target and mix, before measuring: the tracker's process CPU per call still falls for
+ *                         about a minute of load (C2 compiling the SDK's and the intake's paths), 30 s covers it
  * @param round            one throughput round (closed loop)
  * @param rounds           rounds per target and mix, interleaved A,B,A,B,...
  * @param latencyRound     one constant-rate round
@@ -50,7 +51,7 @@ record BenchOptions(Path root, boolean quick, int connections, int generatorThre
         args.intValue("connections", 64),
         args.intValue("generator-threads", 2),
         args.intValue("programs", 1000),
-        seconds(args, "warmup-seconds", quick ? 1.5 : 15),
+        seconds(args, "warmup-seconds", quick ? 1.5 : 30),
         seconds(args, "round-seconds", quick ? 2 : 10),
         args.intValue("rounds", 3),
         seconds(args, "latency-seconds", quick ? 3 : 20),
