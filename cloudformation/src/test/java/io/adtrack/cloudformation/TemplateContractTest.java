@@ -266,6 +266,19 @@ class TemplateContractTest {
   }
 
   @Test
+  void newTasksWarmUpUnderARampOfCalls_drainingOnesFinishTheirs() {
+    Map<String, Object> attributes = new HashMap<>();
+    for (Object attribute : (List<?>) template.single("AWS::ElasticLoadBalancingV2::TargetGroup")
+        .get("TargetGroupAttributes")) {
+      attributes.put((String) map(attribute).get("Key"), map(attribute).get("Value"));
+    }
+    assertThat(attributes).containsKeys("slow_start.duration_seconds", "deregistration_delay.timeout_seconds");
+    assertThat(Integer.parseInt((String) attributes.get("slow_start.duration_seconds"))).isBetween(30, 900);
+    assertThat(Integer.parseInt((String) attributes.get("deregistration_delay.timeout_seconds"))).isPositive();
+    assertThat(attributes.get("load_balancing.algorithm.type")).isIn(null, "round_robin");
+  }
+
+  @Test
   void serviceScalesOutAndInOnCpuAndOnRequestsPerTarget() {
     assertThat(template.propertiesOfType("AWS::ApplicationAutoScaling::ScalingPolicy").values())
         .extracting(policy -> map(policy.get("TargetTrackingScalingPolicyConfiguration")))
