@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ record JvmFlags(List<String> flags, Map<String, String> environment, String sour
     if (flags.stream().noneMatch(f -> f.startsWith("-XX:MaxRAM=") || f.startsWith("-Xmx"))) {
       flags.add("-XX:MaxRAM=" + taskMiB + "m");
     }
-    return new JvmFlags(List.copyOf(flags), Map.copyOf(environment), source, taskMiB, taskSource);
+    return new JvmFlags(List.copyOf(flags), Collections.unmodifiableMap(environment), source, taskMiB, taskSource);
   }
 
   /** The Default of a template parameter: the first {@code Default:} after the line naming it. */
