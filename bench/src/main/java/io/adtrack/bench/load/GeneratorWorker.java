@@ -34,6 +34,7 @@ final class GeneratorWorker extends VerticleBase {
   private final long[] statuses = new long[600];
   private long errors;
   private int inFlight;
+  private long measureFromNanos = Long.MIN_VALUE;
   private Promise<Void> drained;
   private HttpClientAgent client;
 
@@ -59,6 +60,11 @@ final class GeneratorWorker extends VerticleBase {
   @Override
   public Future<?> stop() {
     return client.close();
+  }
+
+  /** Latencies of requests meant to be sent before this time are not recorded (their answers still count). */
+  void measureFrom(long intendedNanos) {
+    execute(() -> measureFromNanos = intendedNanos);
   }
 
   /** Runs {@code task} on this worker's event loop. */
@@ -134,9 +140,11 @@ final class GeneratorWorker extends VerticleBase {
   }
 
   private void record(long intendedNanos, long sentNanos, AsyncResult<Integer> ar) {
-    long now = System.nanoTime();
-    latency.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - intendedNanos) / 1000)));
-    service.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - sentNanos) / 1000)));
+    if (intendedNanos >= measureFromNanos) {
+      long now = System.nanoTime();
+      latency.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - intendedNanos) / 1000)));
+      service.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - sentNanos) / 1000)));
+    }
     if (ar.succeeded()) {
       statuses[Math.min(ar.result(), statuses.length - 1)]++;
     } else {

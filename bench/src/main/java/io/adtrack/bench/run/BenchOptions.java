@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  * @param rounds           rounds per target and mix, interleaved A,B,A,B,...
  * @param latencyRound     one constant-rate round
  * @param latencyRounds    constant-rate rounds per target, interleaved
+ * @param latencySettle    before each constant-rate round, at its rate on its connections, not recorded: the
+ *                         round measures a steady state, not 64 connects and the previous round's leftovers
  * @param saturation       closed-loop time before reading the tracker's memory
  * @param profile          closed-loop time under JFR
  * @param pipelineRound    one round against the tracker of the local pipeline (kinesalite)
@@ -31,12 +33,14 @@ import java.util.stream.Collectors;
  * @param output           the report file
  */
 record BenchOptions(Path root, boolean quick, int connections, int generatorThreads, int programs, Duration warmup,
-    Duration round, int rounds, Duration latencyRound, int latencyRounds, Duration saturation, Duration profile,
+    Duration round, int rounds, Duration latencyRound, int latencyRounds, Duration latencySettle,
+    Duration saturation, Duration profile,
     Duration pipelineRound, int e2eEvents, Set<String> skip, Path output) {
 
   static final String USAGE = """
       bench/run [--quick] [--skip pipeline,e2e,consumers,profile] [--round-seconds N] [--rounds N]
-                [--warmup-seconds N] [--latency-seconds N] [--saturation-seconds N] [--connections N]
+                [--warmup-seconds N] [--latency-seconds N] [--latency-settle-seconds N]
+                [--saturation-seconds N] [--connections N]
                 [--e2e-events N] [--output FILE]""";
 
   static BenchOptions parse(String[] argv) {
@@ -56,6 +60,7 @@ record BenchOptions(Path root, boolean quick, int connections, int generatorThre
         args.intValue("rounds", 3),
         seconds(args, "latency-seconds", quick ? 3 : 20),
         args.intValue("latency-rounds", quick ? 1 : 2),
+        seconds(args, "latency-settle-seconds", quick ? 1 : 5),
         seconds(args, "saturation-seconds", quick ? 8 : 60),
         seconds(args, "profile-seconds", quick ? 4 : 20),
         seconds(args, "pipeline-seconds", quick ? 3 : 10),

@@ -261,9 +261,13 @@ final class TrackerBench {
         .paragraph(String.format("Both targets at the same rate, %s req/s (half the tracker's median `/event` "
                 + "maximum), %d x %d s each, interleaved. Latency is measured from the time each request was "
                 + "MEANT to be sent (coordinated omission corrected, as wrk2 does): a stall counts for every "
-                + "request that should have gone out meanwhile. \"service p99\" is the uncorrected figure for "
+                + "request that should have gone out meanwhile. Each round first runs %d s at its rate on its "
+                + "connections without recording (wrk2's calibration period): without it the first round of each "
+                + "target measured 64 connects and the generator's own JIT catching up, tens of milliseconds "
+                + "for the bare server too. \"service p99\" is the uncorrected figure for "
                 + "comparison; GC pauses of the server (its `-Xlog:gc` log) and of the generator's JVM in the same "
-                + "seconds tell a collector's stall from the machine's.", Report.f0(rate), options.latencyRounds(), options.latencyRound().toSeconds()))
+                + "seconds tell a collector's stall from the machine's.", Report.f0(rate), options.latencyRounds(), options.latencyRound().toSeconds(),
+            options.latencySettle().toSeconds()))
         .table(List.of("target", "round", "asked req/s", "got req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
             "max ms", "service p99 ms", "server GC pauses", "generator GC", "load", "statuses"), rows)
         .paragraph("All rounds together: tracker p50 " + ms(trackerLatency, 50) + " / p99 " + ms(trackerLatency, 99)
@@ -460,7 +464,7 @@ final class TrackerBench {
     SinkStats.Snapshot before = isTracker ? sinkSnapshot() : null;
     long cpu = process.cpuNanos();
     LoadResult result = generator.constantRate(target, "localhost", isTracker ? trackerPort : baselinePort,
-        options.connections(), mix, rate, duration);
+        options.connections(), mix, rate, options.latencySettle(), duration);
     Round round = new Round(result, process.cpuNanos() - cpu, machine.sampleLoad(), before,
         isTracker ? sinkSnapshot() : null);
     if (isTracker) {
