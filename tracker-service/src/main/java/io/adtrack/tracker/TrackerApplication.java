@@ -197,7 +197,10 @@ public final class TrackerApplication {
             // PutRecords of up to 500 records, a hundred or so a second at full load: one I/O thread carries that,
             // where Netty's default of two per core only adds threads competing with the HTTP event loops.
             .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(1))
-            .maxConcurrency(Math.max(16, config.kinesisMaxInFlight() * 2))
+            // No more connections than calls in flight: each pooled connection keeps its last request and
+            // answer (up to 5 MiB each) reachable until it is used again, and a rarely used one holds them long
+            // enough to be tenured, filling the old generation with garbage only a full collection frees.
+            .maxConcurrency(config.kinesisMaxInFlight())
             .connectionTimeout(Duration.ofSeconds(2))
             .connectionAcquisitionTimeout(Duration.ofSeconds(10)))
         .overrideConfiguration(o -> o
