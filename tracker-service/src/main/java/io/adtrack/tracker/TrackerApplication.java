@@ -32,6 +32,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class TrackerApplication {
   private final Vertx vertx;
   private final TrackerConfig config;
   private final Redis commands;
+  private final ScheduledThreadPoolExecutor kinesisTimers = kinesisTimers();
   private final KinesisAsyncClient kinesis;
   private final ProducerBuffer buffer;
   private final PrometheusMeterRegistry registry;
@@ -73,7 +76,7 @@ public final class TrackerApplication {
     this.commands = Redis.createClient(vertx, redisOptions(config)
         .setMaxPoolSize(8)
         .setMaxPoolWaiting(1024));
-    this.kinesis = kinesisClient(config);
+    this.kinesis = kinesisClient(config, kinesisTimers);
     this.buffer = new ProducerBuffer(config.bufferMaxRecords(), config.bufferMaxBytes(),
         PutRecordsBatches.MAX_RECORDS);
   }
@@ -106,6 +109,7 @@ public final class TrackerApplication {
         .eventually(() -> commands.close())
         .eventually(() -> {
           kinesis.close();
+          kinesisTimers.shutdownNow();
           gcMetrics.close();
           registry.close();
           return Future.succeededFuture();
@@ -183,11 +187,27 @@ public final class TrackerApplication {
   }
 
   /**
+   * The timers of the Kinesis client's call timeouts. The SDK schedules one per call and cancels it when the call
+   * ends, but its own executor keeps a cancelled task queued until its 30 s are up, and with it the call's future
+   * and the answer that completed it: at full load some 100 calls a second, each held 30 s, tenured and then
+   * garbage that only a full collection frees. Here a cancelled timer leaves the queue at once.
+   */
+  static ScheduledThreadPoolExecutor kinesisTimers() {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "kinesis-call-timeouts");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
+  }
+
+  /**
    * The process' one Kinesis client: Netty HTTP client passed explicitly, no SDK retries (we retry ourselves). Its
    * futures complete on the SDK's I/O thread rather than after a hop through the SDK's own completion pool: the
    * one thing that waits on them, the Kinesis sender, only hands the result over to its Vert.x context.
    */
-  private static KinesisAsyncClient kinesisClient(TrackerConfig config) {
+  private static KinesisAsyncClient kinesisClient(TrackerConfig config, ScheduledExecutorService timers) {
     KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
         .region(Region.of(config.awsRegion()))
         .httpClientBuilder(NettyNioAsyncHttpClient.builder()
@@ -205,7 +225,8 @@ public final class TrackerApplication {
             .connectionAcquisitionTimeout(Duration.ofSeconds(10)))
         .overrideConfiguration(o -> o
             .retryStrategy(b -> b.maxAttempts(1))
-            .apiCallTimeout(Duration.ofSeconds(30)))
+            .apiCallTimeout(Duration.ofSeconds(30))
+            .scheduledExecutorService(timers))
         .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
             Runnable::run));
     config.kinesisEndpoint().ifPresent(builder::endpointOverride);
