@@ -45,9 +45,9 @@ HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
 # ~45 MiB of native memory. A fixed 48 MiB young generation: the tracker allocates ~6 KiB per call and keeps ~40 MiB
 # live, so young collections come up to ten times a second and pause ~2 ms, and the heap stays small (bench/results).
 # An initial heap of 112 MiB starts the old generation at 64 MiB, the size full collections grew it to under load
-# anyway: left to start at the live set (~20 MiB), it filled with what outlives the young collections (60-250 KiB/s)
-# and took full collections of 40-120 ms while the task was still warming up. A larger initial metaspace spares two
-# full collections at start-up. Every 5 s the JVM hands memory glibc keeps after the JIT's and Netty's frees back to
-# the OS (~20 MiB of RSS). An OutOfMemoryError ends the process so ECS replaces the task instead of leaving it half
-# alive. Extra flags: JAVA_TOOL_OPTIONS (read by the JVM itself, no shell needed).
+# anyway: left to start at the start-up live set (~20 MiB), it filled with what outlives young collections (60-250
+# KiB/s) and took full collections of 40-120 ms while the task was still warming up. A larger initial metaspace
+# spares two full collections at start-up. Every 5 s the JVM hands memory glibc keeps after the JIT's and Netty's
+# frees back to the OS (~20 MiB of RSS). An OutOfMemoryError ends the process so ECS replaces the task instead of
+# leaving it half alive. Extra flags: JAVA_TOOL_OPTIONS (read by the JVM itself, no shell needed).
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC", "-Xms112m", "-Xmn48m", "-XX:MetaspaceSize=64m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8", "-jar", "/app/tracker-service.jar"]

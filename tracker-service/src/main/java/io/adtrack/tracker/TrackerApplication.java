@@ -2,6 +2,7 @@ package io.adtrack.tracker;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.adtrack.tracker.cache.CacheVerticle;
 import io.adtrack.tracker.cache.ProgramCache;
 import io.adtrack.tracker.cache.ProgramEntry;
@@ -193,11 +194,8 @@ public final class TrackerApplication {
    * garbage that only a full collection frees. Here a cancelled timer leaves the queue at once.
    */
   static ScheduledThreadPoolExecutor kinesisTimers() {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "kinesis-call-timeouts");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+        new ThreadFactoryBuilder().setNameFormat("kinesis-call-timeouts").setDaemon(true).build());
     timers.setRemoveOnCancelPolicy(true);
     return timers;
   }

@@ -266,8 +266,8 @@ final class TrackerBench {
                 + "target measured 64 connects and the generator's own JIT catching up, tens of milliseconds "
                 + "for the bare server too. \"service p99\" is the uncorrected figure for "
                 + "comparison; GC pauses of the server (its `-Xlog:gc` log) and of the generator's JVM in the same "
-                + "seconds tell a collector's stall from the machine's.", Report.f0(rate), options.latencyRounds(), options.latencyRound().toSeconds(),
-            options.latencySettle().toSeconds()))
+                + "seconds tell a collector's stall from the machine's.", Report.f0(rate), options.latencyRounds(),
+            options.latencyRound().toSeconds(), options.latencySettle().toSeconds()))
         .table(List.of("target", "round", "asked req/s", "got req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
             "max ms", "service p99 ms", "server GC pauses", "generator GC", "load", "statuses"), rows)
         .paragraph("All rounds together: tracker p50 " + ms(trackerLatency, 50) + " / p99 " + ms(trackerLatency, 99)
