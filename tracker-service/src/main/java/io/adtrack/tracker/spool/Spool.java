@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (named by the sequence number of their first record) as frames with a magic number, a header checksum and a body
  * checksum (CRC32C, see {@link Frame}): a torn tail or a flipped byte is skipped, logged and counted, and the
  * reader resynchronises on the next frame whose header checks out, so damage costs the damaged records only. A
- * segment is deleted once every record read from it is confirmed; confirmations may come in any order. Confirmation progress is saved about once a second as a watermark (every sequence below it is confirmed),
+ * segment is deleted once every record read from it is confirmed; confirmations may come in any order. A segment
+ * still being written is closed for that once all of it is confirmed and no append came for a second. Confirmation progress is saved about once a second as a watermark (every sequence below it is confirmed),
  * so a restart sends again only what was not confirmed, plus the few confirmed above the watermark: at least once.
  * <p>
  * <b>Threads.</b> Callers are Vert.x event loops, which must not wait for a disk. {@link #append} only checks the
@@ -82,7 +83,9 @@ public final class Spool {
     counters.usedBytes.set(recovered.bytes());
     counters.unconfirmedRecords.set(recovered.replayable());
     counters.skippedRecords.set(recovered.skipped());
-    this.reader = new SpoolReader(options, time, segments, counters, watermark, this::readerFinished);
+    // The reader and the writer call each other; neither thread runs before both exist (see start()).
+    this.reader = new SpoolReader(options, time, segments, counters, watermark, this::retireIfIdle,
+        this::readerFinished);
     this.writer = new SpoolWriter(options, time, fileSync, segments, counters, recovered.nextSequence(),
         reader::signal, reader::stop);
   }
@@ -259,6 +262,10 @@ public final class Spool {
       writer.stop();
     }
     return closed.future();
+  }
+
+  private void retireIfIdle(Segment segment, long end) {
+    writer.retireIfIdle(segment, end);
   }
 
   private void readerFinished() {

@@ -28,12 +28,21 @@ final class SpoolReader implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpoolReader.class);
   private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** An idle active segment smaller than this is left alone: not worth a new file. */
+  private static final long RETIRE_MIN_BYTES = 64 * 1024;
+
+  /** Asks the writer to close a drained active segment (see {@link SpoolWriter#retireIfIdle}). */
+  @FunctionalInterface
+  interface RetireRequest {
+    void retireIfIdle(Segment segment, long end);
+  }
 
   private final SpoolOptions options;
   private final SpoolTime time;
   private final ConcurrentSkipListMap<Long, Segment> segments;
   private final SpoolCounters counters;
   private final long startWatermark;
+  private final RetireRequest retire;
   private final Runnable onFinished;
   private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
 
@@ -56,15 +65,17 @@ final class SpoolReader implements Runnable {
 
   /**
    * @param startWatermark records below it were confirmed before the spool was opened: read past, not handed out
+   * @param retire         asked to close the active segment once all of it is confirmed
    * @param onFinished     told once the reader has stopped (after its last checkpoint)
    */
   SpoolReader(SpoolOptions options, SpoolTime time, ConcurrentSkipListMap<Long, Segment> segments,
-      SpoolCounters counters, long startWatermark, Runnable onFinished) {
+      SpoolCounters counters, long startWatermark, RetireRequest retire, Runnable onFinished) {
     this.options = options;
     this.time = time;
     this.segments = segments;
     this.counters = counters;
     this.startWatermark = startWatermark;
+    this.retire = retire;
     this.lastHandedOut = startWatermark - 1;
     this.savedWatermark = startWatermark;
     this.onFinished = onFinished;
@@ -194,6 +205,7 @@ final class SpoolReader implements Runnable {
           tellListener();
         }
         deleteConfirmedSegments();
+        askToRetireDrainedSegment();
         checkpoint(stop);
         if (stop) {
           return;
@@ -338,6 +350,24 @@ final class SpoolReader implements Runnable {
       counters.usedBytes.addAndGet(-segment.accountedBytes);
       LOG.debug("Deleted confirmed spool segment {}", segment.path);
     }
+  }
+
+  /** All of the segment being written is read and confirmed: it may go once the spool is idle. */
+  private void askToRetireDrainedSegment() {
+    Segment segment = current;
+    if (segment == null || scanner == null || segment.sealed) {
+      return;
+    }
+    long end = segment.readableEnd;
+    if (end < RETIRE_MIN_BYTES || scanner.position() != end) {
+      return;
+    }
+    synchronized (lock) {
+      if (segment.confirmed != segment.loaded) {
+        return;
+      }
+    }
+    retire.retireIfIdle(segment, end);
   }
 
   private void checkpoint(boolean now) {

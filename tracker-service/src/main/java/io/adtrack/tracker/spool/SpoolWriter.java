@@ -43,6 +43,8 @@ final class SpoolWriter implements Runnable {
   private static final int PROBE_BYTES = 4096;
   /** Longest timed park, so that a test's clock is seen to move without waking an idle writer for nothing. */
   private static final long MAX_TIMED_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How long without appends before a fully confirmed active segment is closed, so that it can be deleted. */
+  static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final SpoolOptions options;
   private final Path directory;
@@ -65,6 +67,8 @@ final class SpoolWriter implements Runnable {
   private volatile boolean stopping;
   private volatile boolean finished;
   private volatile String unavailableReason;
+  private volatile Segment retireCandidate;
+  private volatile long retireEnd;
 
   // Writer thread only.
   private Segment active;
@@ -76,6 +80,7 @@ final class SpoolWriter implements Runnable {
   private long nextProbeAtNanos;
   private boolean wroteSinceProbe;
   private long failedWrites;
+  private long lastWriteAtNanos;
 
   /**
    * @param onReadable told (from the writer thread) whenever more of a segment became readable or one was sealed
@@ -124,6 +129,20 @@ final class SpoolWriter implements Runnable {
       LockSupport.unpark(thread);
     }
     return true;
+  }
+
+  /**
+   * The reader found every record of the active segment, up to {@code end}, confirmed: if nothing was appended
+   * since and the spool has been idle a while, close the segment so that it can be deleted (a new one is begun with
+   * the next append). Any thread.
+   */
+  void retireIfIdle(Segment segment, long end) {
+    retireEnd = end;
+    retireCandidate = segment;
+    Thread writerThread = thread;
+    if (parked && writerThread != null) {
+      LockSupport.unpark(writerThread);
+    }
   }
 
   /** Why the last write failed, while no write has succeeded since; null when writing works. */
@@ -177,6 +196,7 @@ final class SpoolWriter implements Runnable {
       if (unavailableReason != null && now - nextProbeAtNanos >= 0) {
         probe(now);
       }
+      retireIfStillIdle(now);
       if (batch.isEmpty() && queue.isEmpty()) {
         if (stopping) {
           shutDown();
@@ -241,6 +261,7 @@ final class SpoolWriter implements Runnable {
     }
     segment.writtenEnd = start + bytes;
     segment.accountedBytes += bytes;
+    lastWriteAtNanos = time.nanoTime();
     writable();
     if (options.syncs()) {
       awaitingSync.addAll(batch);
@@ -266,6 +287,20 @@ final class SpoolWriter implements Runnable {
     active = next;
     if (previous != null && !unsynced.contains(previous)) {
       seal(previous);
+    }
+  }
+
+  private void retireIfStillIdle(long now) {
+    Segment candidate = retireCandidate;
+    if (candidate == null) {
+      return;
+    }
+    retireCandidate = null;
+    if (candidate == active && active.writtenEnd == retireEnd && active.readableEnd == retireEnd
+        && !unsynced.contains(active) && now - lastWriteAtNanos >= IDLE_NANOS) {
+      LOG.debug("Closing idle, fully confirmed spool segment {}", active.path);
+      seal(active);
+      active = null;
     }
   }
 

@@ -323,6 +323,25 @@ class SpoolTest {
   }
 
   @Test
+  void anIdleSpool_whoseRecordsAreAllConfirmed_givesItsDiskBack() {
+    FakeTime time = new FakeTime();
+    Spool spool = open(options(), time);
+    for (int i = 0; i < 200; i++) {
+      result(spool.append("id-" + i, payload(i, 500)));
+    }
+    drain(spool);
+    assertThat(segmentFiles(dir)).as("still being written to, as far as the spool knows").hasSize(1);
+
+    time.advance(Duration.ofSeconds(1));
+
+    await().atMost(PATIENCE).until(() -> segmentFiles(dir).isEmpty());
+    assertThat(spool.bytes()).isZero();
+    assertThat(spool.segments()).isZero();
+    assertThat(result(spool.append("later", payload(1, 500)))).isEqualTo(AppendResult.APPENDED);
+    assertThat(take(spool, 1)).extracting(SpoolRecord::messageId).containsExactly("later");
+  }
+
+  @Test
   void aDrainedSpool_leavesNoSegmentBehind() {
     Spool spool = Spool.open(options().withSegmentBytes(4096));
     for (int i = 0; i < 50; i++) {
