@@ -28,7 +28,7 @@ public record SpoolOptions(Path directory, long maxBytes, Duration fsyncInterval
     Duration checkpointInterval, Duration probeInterval) {
 
   static final int KINESIS_MAX_RECORD_BYTES = 1 << 20;
-  private static final long MAX_SEGMENT_BYTES = 64L << 20;
+  private static final long MAX_SEGMENT_BYTES = 16L << 20;
   private static final long MIN_SEGMENT_BYTES = 64L << 10;
 
   public SpoolOptions {
@@ -52,11 +52,12 @@ public record SpoolOptions(Path directory, long maxBytes, Duration fsyncInterval
 
   /**
    * A spool in {@code directory} bounded by {@code maxBytes}, syncing every {@code fsyncInterval} (zero: never),
-   * with segments of an eighth of the bound (64 KiB .. 64 MiB), records up to 1 MiB, and a read-ahead of 2,000
-   * records / 8 MiB (four full PutRecords batches).
+   * with segments of a sixteenth of the bound (64 KiB .. 16 MiB: small enough that a drained backlog gives its disk
+   * back a piece at a time, large enough that a new file is begun only every few seconds at full load), records up
+   * to 1 MiB, and a read-ahead of 2,000 records / 8 MiB (four full PutRecords batches).
    */
   public static SpoolOptions of(Path directory, long maxBytes, Duration fsyncInterval) {
-    long segmentBytes = Math.max(MIN_SEGMENT_BYTES, Math.min(MAX_SEGMENT_BYTES, maxBytes / 8));
+    long segmentBytes = Math.max(MIN_SEGMENT_BYTES, Math.min(MAX_SEGMENT_BYTES, maxBytes / 16));
     return new SpoolOptions(directory, maxBytes, fsyncInterval, segmentBytes, KINESIS_MAX_RECORD_BYTES,
         8L << 20, 2_000, 8L << 20, Duration.ofSeconds(1), Duration.ofSeconds(1));
   }

@@ -94,7 +94,8 @@ final class ChildJvm implements AutoCloseable {
 
   /** SIGKILL, then everything it had written to stdout before it died. */
   void kill(Consumer<String> seen) throws InterruptedException {
-    process.destroyForcibly();
+    // Through the handle: Process.destroyForcibly would also close the pipe, losing lines the child wrote.
+    process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
     pump.join(TimeUnit.SECONDS.toMillis(30));
     takeLines(seen);
