@@ -183,6 +183,8 @@ public final class SpoolEvaluation {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(CONTAINER_HEAP);
+    // The tracker jar brings a logback.xml too; logback would print its status about that on stdout.
+    command.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
     if (store.equals("chronicle")) {
       command.addAll(ChronicleCandidate.JAVA_17_FLAGS);
     }

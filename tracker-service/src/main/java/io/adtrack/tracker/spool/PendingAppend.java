@@ -46,7 +46,7 @@ final class PendingAppend {
     Map<Context, List<PendingAppend>> byContext = null;
     for (PendingAppend append : appends) {
       if (append.context == null) {
-        append.promise.tryComplete(result);
+        append.complete(result);
       } else {
         if (byContext == null) {
           byContext = new IdentityHashMap<>();
@@ -61,11 +61,20 @@ final class PendingAppend {
 
   private static void completeOn(Context context, List<PendingAppend> appends, AppendResult result) {
     try {
-      context.runOnContext(v -> appends.forEach(append -> append.promise.tryComplete(result)));
+      context.runOnContext(v -> appends.forEach(append -> append.complete(result)));
     } catch (RejectedExecutionException e) {
       // Vert.x is shutting down and the event loop takes no more tasks: still answer, from here.
       LOG.debug("Caller context gone; completing {} appends on the spool writer", appends.size());
-      appends.forEach(append -> append.promise.tryComplete(result));
+      appends.forEach(append -> append.complete(result));
+    }
+  }
+
+  /** Completes once; a caller's handler that throws (run here when the caller had no context) stays its own. */
+  private void complete(AppendResult result) {
+    try {
+      promise.tryComplete(result);
+    } catch (RuntimeException e) {
+      LOG.warn("A handler of a spool append failed", e);
     }
   }
 }

@@ -87,7 +87,7 @@ public final class Spool {
     this.reader = new SpoolReader(options, time, segments, counters, watermark, this::retireIfIdle,
         this::readerFinished);
     this.writer = new SpoolWriter(options, time, fileSync, segments, counters, recovered.nextSequence(),
-        reader::signal, reader::stop);
+        reader::dataReadable, reader::stop);
   }
 
   /**

@@ -28,6 +28,7 @@ final class SpoolReader implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpoolReader.class);
   private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long READ_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** An idle active segment smaller than this is left alone: not worth a new file. */
   private static final long RETIRE_MIN_BYTES = 64 * 1024;
 
@@ -56,10 +57,14 @@ final class SpoolReader implements Runnable {
   private volatile Runnable listener = () -> { };
   private volatile Thread thread;
   private volatile boolean stopping;
+  /** Parked for want of data: only then does the writer's news wake it (see {@link #dataReadable}). */
+  private volatile boolean waitingForData;
 
   // Reader thread only.
   private Segment current;
   private FrameScanner scanner;
+  /** The last read failed: wait before trying again rather than spin on it. */
+  private boolean readFailed;
   private long savedWatermark;
   private long nextCheckpointAtNanos;
 
@@ -98,6 +103,18 @@ final class SpoolReader implements Runnable {
   void signal() {
     Thread readerThread = thread;
     if (readerThread != null) {
+      LockSupport.unpark(readerThread);
+    }
+  }
+
+  /**
+   * The writer made more readable. Wakes the reader only when it is parked for want of data: while it pauses
+   * between reads, the next read takes this along anyway, and waking it per append would cost a context switch
+   * each.
+   */
+  void dataReadable() {
+    Thread readerThread = thread;
+    if (waitingForData && readerThread != null) {
       LockSupport.unpark(readerThread);
     }
   }
@@ -210,7 +227,12 @@ final class SpoolReader implements Runnable {
         if (stop) {
           return;
         }
-        if (!added) {
+        if (added) {
+          pauseBetweenReads();
+        } else if (readFailed) {
+          readFailed = false;
+          LockSupport.parkNanos(this, MAX_PARK_NANOS);
+        } else {
           park();
         }
       }
@@ -258,6 +280,7 @@ final class SpoolReader implements Runnable {
       if (failureLog.tryAcquire()) {
         LOG.warn("Cannot read spool segment {}; trying again", current, e);
       }
+      readFailed = true;
       return added;
     }
   }
@@ -393,8 +416,47 @@ final class SpoolReader implements Runnable {
 
   private void park() {
     long untilCheckpoint = nextCheckpointAtNanos - time.nanoTime();
-    if (!stopping) {
-      LockSupport.parkNanos(this, Math.max(1, Math.min(untilCheckpoint, MAX_PARK_NANOS)));
+    // With the window full it waits for room (a poll wakes it), and news from the writer would only wake it for
+    // nothing, once per append, for as long as the sender is stuck.
+    boolean room = hasRoom();
+    waitingForData = room;
+    try {
+      // Checked after announcing the wait, against the writer publishing after it reads the flag: no news is lost.
+      if (!stopping && !(room && moreToRead())) {
+        LockSupport.parkNanos(this, Math.max(1, Math.min(untilCheckpoint, MAX_PARK_NANOS)));
+      }
+    } finally {
+      waitingForData = false;
+    }
+  }
+
+  private boolean hasRoom() {
+    synchronized (lock) {
+      return window.size() < options.readAheadRecords() && windowBytes < options.readAheadBytes();
+    }
+  }
+
+  private boolean moreToRead() {
+    Segment segment = current;
+    if (segment == null) {
+      return !segments.isEmpty();
+    }
+    if (scanner == null) {
+      return segments.higherEntry(segment.firstSequence) != null;
+    }
+    return segment.sealed || segment.readableEnd > scanner.position();
+  }
+
+  /**
+   * Records trickling in one at a time would wake this thread once each, at a cost of a context switch and a read
+   * per record: after reading, wait a moment, so that the writer's signals meanwhile count as one and the next read
+   * takes them all. The sender lingers for a fuller batch anyway. Real time on purpose: a pacing detail, not a
+   * behaviour a test drives.
+   */
+  private void pauseBetweenReads() {
+    long until = System.nanoTime() + READ_PAUSE_NANOS;
+    for (long left; !stopping && (left = until - System.nanoTime()) > 0; ) {
+      LockSupport.parkNanos(this, left);
     }
   }
 

@@ -71,6 +71,8 @@ final class SpoolWriter implements Runnable {
   private volatile long retireEnd;
 
   // Writer thread only.
+  /** The batch being written, so that a bug thrown from the middle of it still gets it answered. */
+  private List<PendingAppend> inProgress = List.of();
   private Segment active;
   private long nextSequence;
   private List<PendingAppend> awaitingSync = new ArrayList<>();
@@ -169,6 +171,7 @@ final class SpoolWriter implements Runnable {
       LOG.error("The spool writer stopped", e);
       unavailableReason = "the spool writer stopped: " + e;
       leftOver = AppendResult.UNAVAILABLE;
+      PendingAppend.completeAll(inProgress, AppendResult.UNAVAILABLE);
       PendingAppend.completeAll(awaitingSync, AppendResult.UNAVAILABLE);
     } finally {
       finished = true;
@@ -187,7 +190,9 @@ final class SpoolWriter implements Runnable {
     while (true) {
       List<PendingAppend> batch = takeBatch();
       if (!batch.isEmpty()) {
+        inProgress = batch;
         write(batch);
+        inProgress = List.of();
       }
       long now = time.nanoTime();
       if (options.syncs() && !awaitingSync.isEmpty() && now - nextSyncAtNanos >= 0) {
