@@ -33,10 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class SpoolEvaluation {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpoolEvaluation.class);
-  static final String USAGE = """
-      bench/spool-eval [--quick] [--rounds N] [--seconds N] [--warmup-seconds N] [--threads N] [--rate N]
-                       [--fsync-ms N] [--kill-after N] [--backlog-mib N] [--backlog-max-seconds N] [--output FILE]
-                       [--skip throughput,paced,kill,damage,backlog]""";
   /** The tracker container's heap (see the Dockerfile): a store that keeps a backlog on the heap fails here. */
   private static final List<String> CONTAINER_HEAP = List.of("-XX:+UseSerialGC", "-Xms112m", "-Xmx180m", "-Xmn48m",
       "-XX:+ExitOnOutOfMemoryError");
@@ -44,40 +40,21 @@ public final class SpoolEvaluation {
   private final Path root;
   private final Path work;
   private final Args args;
-  private final int rounds;
-  private final double seconds;
-  private final double warmup;
-  private final int threads;
-  private final int rate;
-  private final int fsyncMillis;
-  private final int killAfter;
-  private final int backlogMib;
-  private final double backlogMaxSeconds;
-  private final Set<String> skip;
+  private final EvalSettings settings;
   private final List<Double> loadSamples = new ArrayList<>();
   private int runs;
 
   private SpoolEvaluation(Args args) {
     this.args = args;
-    boolean quick = args.flag("quick");
+    this.settings = EvalSettings.parse(args);
     this.root = Path.of(args.string("root", ".")).toAbsolutePath().normalize();
     this.work = root.resolve("bench/target/spool-eval");
-    this.rounds = args.intValue("rounds", quick ? 1 : 3);
-    this.seconds = args.doubleValue("seconds", quick ? 2 : 5);
-    this.warmup = args.doubleValue("warmup-seconds", quick ? 1 : 2);
-    this.threads = args.intValue("threads", 3);
-    this.rate = args.intValue("rate", 5_000);
-    this.fsyncMillis = args.intValue("fsync-ms", 10);
-    this.killAfter = args.intValue("kill-after", 20_000);
-    this.backlogMib = args.intValue("backlog-mib", quick ? 64 : 256);
-    this.backlogMaxSeconds = args.doubleValue("backlog-max-seconds", quick ? 20 : 60);
-    this.skip = Set.of(args.string("skip", "").split(","));
   }
 
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv);
     if (args.flag("help")) {
-      System.out.println(USAGE);
+      System.out.println(EvalSettings.USAGE);
       return;
     }
     new SpoolEvaluation(args).run();
@@ -89,35 +66,37 @@ public final class SpoolEvaluation {
     long started = System.nanoTime();
     Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
     List<String> stores = Candidate.NAMES;
-    for (int round = 0; round < rounds; round++) {
+    for (int round = 0; round < settings.rounds(); round++) {
       List<String> order = rotated(stores, round);
-      LOG.info("round {} of {}, order {}", round + 1, rounds, order);
-      for (int fsync : new int[] {0, fsyncMillis}) {
-        for (String store : skip.contains("throughput") ? List.<String>of() : order) {
+      LOG.info("round {} of {}, order {}", round + 1, settings.rounds(), order);
+      for (int fsync : new int[] {0, settings.fsyncMillis()}) {
+        for (String store : settings.runs("throughput") ? order : List.<String>of()) {
           record(results, "throughput " + store + " " + fsync, child(store, "throughput", Integer.toString(fsync),
-              Double.toString(warmup), Double.toString(seconds), Integer.toString(threads)));
+              Double.toString(settings.warmup()), Double.toString(settings.seconds()),
+              Integer.toString(settings.threads())));
         }
-        for (String store : skip.contains("paced") ? List.<String>of() : order) {
+        for (String store : settings.runs("paced") ? order : List.<String>of()) {
           record(results, "paced " + store + " " + fsync, child(store, "paced", Integer.toString(fsync),
-              Double.toString(warmup), Double.toString(seconds), Integer.toString(threads), Integer.toString(rate)));
+              Double.toString(settings.warmup()), Double.toString(settings.seconds()),
+              Integer.toString(settings.threads()), Integer.toString(settings.rate())));
         }
       }
-      for (String store : skip.contains("kill") ? List.<String>of() : order) {
+      for (String store : settings.runs("kill") ? order : List.<String>of()) {
         record(results, "kill " + store, kill(store));
       }
     }
-    for (String store : skip.contains("damage") ? List.<String>of() : stores) {
+    for (String store : settings.runs("damage") ? stores : List.<String>of()) {
       for (String where : List.of("length", "payload")) {
         record(results, "damage " + store + " " + where, child(store, "damage", where));
       }
     }
-    for (String store : skip.contains("backlog") ? List.<String>of() : stores) {
-      record(results, "backlog " + store, child(store, "backlog", Integer.toString(backlogMib),
-          Double.toString(backlogMaxSeconds), Integer.toString(threads)));
+    for (String store : settings.runs("backlog") ? stores : List.<String>of()) {
+      record(results, "backlog " + store, child(store, "backlog", Integer.toString(settings.backlogMib()),
+          Double.toString(settings.backlogMaxSeconds()), Integer.toString(settings.threads())));
     }
     Path output = Path.of(args.string("output",
         root.resolve("bench/results/" + LocalDate.now() + "-spool-eval.md").toString()));
-    Files.writeString(output, new SpoolReport(this, results, footprint(),
+    Files.writeString(output, new SpoolReport(settings, CONTAINER_HEAP, loadSamples, results, footprint(),
         Duration.ofNanos(System.nanoTime() - started)).markdown());
     LOG.info("wrote {}", output);
     deleteRecursively(work.resolve("data"));
@@ -144,7 +123,9 @@ public final class SpoolEvaluation {
       process.destroyForcibly();
     }
     if (result.isEmpty()) {
-      result = Map.of("failed", "exit " + process.exitValue() + ", see " + log(store, scenario));
+      // Exit code 3 is -XX:+ExitOnOutOfMemoryError, as in the container: the store ran the heap out.
+      result = Map.of("failed", process.exitValue() == 3 ? "the JVM exited on an OutOfMemoryError"
+          : "exit " + process.exitValue() + ", see " + log(store, scenario));
     }
     return result;
   }
@@ -154,7 +135,7 @@ public final class SpoolEvaluation {
    * store), then a verify child on what it left.
    */
   private Map<String, String> kill(String store) throws Exception {
-    Process flood = start(store, "flood", "0", Integer.toString(threads));
+    Process flood = start(store, "flood", "0", Integer.toString(settings.threads()));
     Set<String> answered = new HashSet<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     try (BufferedReader out = new BufferedReader(
@@ -163,7 +144,7 @@ public final class SpoolEvaluation {
         if (line.startsWith("ok ") && line.length() == 39) {
           answered.add(line.substring(3));
         }
-        if (flood.isAlive() && (answered.size() >= killAfter || System.nanoTime() > deadline)) {
+        if (flood.isAlive() && (answered.size() >= settings.killAfter() || System.nanoTime() > deadline)) {
           // SIGKILL through the handle: Process.destroyForcibly would also close the pipe we still read.
           flood.toHandle().destroyForcibly();
         }
@@ -276,49 +257,5 @@ public final class SpoolEvaluation {
         }
       });
     }
-  }
-
-  int rounds() {
-    return rounds;
-  }
-
-  double seconds() {
-    return seconds;
-  }
-
-  double warmup() {
-    return warmup;
-  }
-
-  int threads() {
-    return threads;
-  }
-
-  int rate() {
-    return rate;
-  }
-
-  int fsyncMillis() {
-    return fsyncMillis;
-  }
-
-  int killAfter() {
-    return killAfter;
-  }
-
-  int backlogMib() {
-    return backlogMib;
-  }
-
-  double backlogMaxSeconds() {
-    return backlogMaxSeconds;
-  }
-
-  List<Double> loadSamples() {
-    return loadSamples;
-  }
-
-  List<String> heapFlags() {
-    return CONTAINER_HEAP;
   }
 }

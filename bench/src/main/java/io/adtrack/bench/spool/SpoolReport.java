@@ -14,15 +14,19 @@ import java.util.Optional;
 /** The markdown report of a {@link SpoolEvaluation}: medians over rounds, every kill round, and the static facts. */
 final class SpoolReport {
 
-  private final SpoolEvaluation run;
+  private final EvalSettings run;
+  private final List<String> heapFlags;
+  private final List<Double> loadSamples;
   private final Map<String, List<Map<String, String>>> results;
   private final Map<String, Long> footprint;
   private final Duration took;
   private final StringBuilder out = new StringBuilder();
 
-  SpoolReport(SpoolEvaluation run, Map<String, List<Map<String, String>>> results, Map<String, Long> footprint,
-      Duration took) {
+  SpoolReport(EvalSettings run, List<String> heapFlags, List<Double> loadSamples,
+      Map<String, List<Map<String, String>>> results, Map<String, Long> footprint, Duration took) {
     this.run = run;
+    this.heapFlags = heapFlags;
+    this.loadSamples = loadSamples;
     this.results = results;
     this.footprint = footprint;
     this.took = took;
@@ -52,7 +56,7 @@ final class SpoolReport {
     line("");
     line("Issue 12 asks for a durable spool and for the storage under it to be chosen by measurement. Three stores,"
         + " each driven the same way from a JVM of its own with the tracker container's heap ("
-        + String.join(" ", run.heapFlags()) + "), interleaved: every round runs each scenario for every store,"
+        + String.join(" ", heapFlags) + "), interleaved: every round runs each scenario for every store,"
         + " in an order rotated from round to round.");
     line("");
     line("- **segment-log**: the tracker's own `io.adtrack.tracker.spool.Spool` (segments over `FileChannel`,"
@@ -87,7 +91,7 @@ final class SpoolReport {
         + " / " + paced(store, 0, "callMaxUs"));
     row("answered records missing after kill -9 (all rounds)", store -> sum("kill " + store, "missing"));
     row("flipped length byte: intact records read back", store -> first("damage " + store + " length", "intactOf",
-        "error", "readError"));
+        "error", "readError", "failed"));
     row("flipped data byte: damaged record delivered as good", store -> first("damage " + store + " payload",
         "damagedDelivered", "error", "readError"));
     row("backlog: live heap MiB after writing it", store -> first("backlog " + store, "heapLiveAfterAppendMiB"));
@@ -167,6 +171,10 @@ final class SpoolReport {
     for (String store : Candidate.NAMES) {
       for (String where : List.of("length", "payload")) {
         Map<String, String> result = results.getOrDefault("damage " + store + " " + where, List.of(Map.of())).get(0);
+        if (result.containsKey("failed")) {
+          line("| " + store + " | " + where + " | " + result.get("failed") + " | | | |");
+          continue;
+        }
         line("| " + store + " | " + where + " | " + result.getOrDefault("opened", "–")
             + Optional.ofNullable(result.get("error")).map(e -> " (" + e + ")").orElse("") + " | "
             + result.getOrDefault("intactOf", "–")
@@ -279,13 +287,13 @@ final class SpoolReport {
 
   private String first(String key, String field, String... problems) {
     Map<String, String> result = results.getOrDefault(key, List.of(Map.of())).get(0);
-    StringBuilder cell = new StringBuilder(result.getOrDefault(field, "–"));
+    StringBuilder cell = new StringBuilder(result.getOrDefault(field, ""));
     for (String problem : problems) {
       if (result.containsKey(problem)) {
-        cell.append(" (").append(problem).append(": ").append(result.get(problem)).append(')');
+        cell.append(cell.length() == 0 ? "" : ", then ").append(result.get(problem));
       }
     }
-    return cell.toString();
+    return cell.length() == 0 ? "–" : cell.toString();
   }
 
   private static String problems(Map<String, String> result) {
@@ -309,7 +317,7 @@ final class SpoolReport {
   }
 
   private String loadSummary() {
-    DoubleSummaryStatistics stats = run.loadSamples().stream().filter(v -> !v.isNaN())
+    DoubleSummaryStatistics stats = loadSamples.stream().filter(v -> !v.isNaN())
         .mapToDouble(Double::doubleValue).summaryStatistics();
     return stats.getCount() == 0 ? "n/a" : String.format(Locale.ROOT, "min %.2f, mean %.2f, max %.2f (%d samples)",
         stats.getMin(), stats.getAverage(), stats.getMax(), stats.getCount());

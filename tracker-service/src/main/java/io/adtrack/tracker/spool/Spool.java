@@ -107,10 +107,7 @@ public final class Spool {
   }
 
   static Spool open(SpoolOptions options, SpoolTime time, FileSync fileSync) {
-    SpoolOptions absolute = options.directory().isAbsolute() ? options
-        : new SpoolOptions(options.directory().toAbsolutePath(), options.maxBytes(), options.fsyncInterval(),
-            options.segmentBytes(), options.maxRecordBytes(), options.maxPendingBytes(), options.readAheadRecords(),
-            options.readAheadBytes(), options.checkpointInterval(), options.probeInterval());
+    SpoolOptions absolute = options.withDirectory(options.directory().toAbsolutePath());
     Path directory = absolute.directory();
     SpoolLock lock = SpoolLock.acquire(directory);
     try {

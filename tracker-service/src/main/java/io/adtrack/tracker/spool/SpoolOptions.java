@@ -92,9 +92,9 @@ public record SpoolOptions(Path directory, long maxBytes, Duration fsyncInterval
         records, bytes, checkpointInterval, probeInterval);
   }
 
-  public SpoolOptions withCheckpointInterval(Duration interval) {
-    return new SpoolOptions(directory, maxBytes, fsyncInterval, segmentBytes, maxRecordBytes, maxPendingBytes,
-        readAheadRecords, readAheadBytes, interval, probeInterval);
+  public SpoolOptions withDirectory(Path path) {
+    return new SpoolOptions(path, maxBytes, fsyncInterval, segmentBytes, maxRecordBytes, maxPendingBytes,
+        readAheadRecords, readAheadBytes, checkpointInterval, probeInterval);
   }
 
   public SpoolOptions withProbeInterval(Duration interval) {

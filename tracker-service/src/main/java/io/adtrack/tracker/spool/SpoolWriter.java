@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Without fsync, a batch is answered as soon as its write returned: the bytes are in the OS and survive the
  *   process. With fsync, written batches wait for the next fsync (at most one per interval) and are answered after
  *   it, together (group commit).</li>
- *   <li>A failed write is cut back off the file (truncate to where the batch began), so no half batch remains to be
- *   read, and the batch is answered UNAVAILABLE. Later appends are tried again, each batch a probe; an idle spool
+ *   <li>A failed write is cut back off the file (truncate to the end of the last frame written whole), so no torn
+ *   frame remains to be read; the frames written whole are answered APPENDED, the rest of the batch UNAVAILABLE.
+ *   Later appends are tried again, each batch a probe; an idle spool
  *   probes by itself (a block written past the end and cut off again), so it turns healthy when space returns even
  *   if readiness keeps traffic away meanwhile.</li>
  *   <li>Sequence numbers are contiguous within a segment: a batch that failed and was cut off gives its numbers back.
@@ -252,29 +253,53 @@ final class SpoolWriter implements Runnable {
       Frame.encode(buffer, append.sequence, appendedAt, append.messageId, append.data, crc);
     }
     buffer.flip();
+    long written = start;
+    IOException failure = null;
     try {
-      long at = start;
       while (buffer.hasRemaining()) {
-        at += segment.writeChannel.write(buffer, at);
+        written += segment.writeChannel.write(buffer, written);
       }
     } catch (IOException e) {
-      if (cutBack(segment, start)) {
-        nextSequence = firstSequence;
-      }
-      failed(batch, bytes, "cannot write to spool segment " + segment.path, e);
-      return;
+      failure = e;
     }
-    segment.writtenEnd = start + bytes;
-    segment.accountedBytes += bytes;
+    List<PendingAppend> kept = batch;
+    long keptEnd = start + bytes;
+    if (failure != null) {
+      // A write cut short (the disk filled up in the middle): the frames written whole are kept and answered, the
+      // torn one and the rest are cut off the file and answered UNAVAILABLE.
+      int whole = 0;
+      keptEnd = start;
+      while (whole < batch.size() && keptEnd + batch.get(whole).frameBytes <= written) {
+        keptEnd += batch.get(whole).frameBytes;
+        whole++;
+      }
+      kept = batch.subList(0, whole);
+      if (cutBack(segment, keptEnd)) {
+        nextSequence = firstSequence + whole;
+      }
+      failed(batch.subList(whole, batch.size()), bytes - (int) (keptEnd - start),
+          "cannot write to spool segment " + segment.path, failure);
+    }
+    if (!kept.isEmpty()) {
+      committed(segment, kept, keptEnd, failure == null);
+    }
+  }
+
+  /** Whole frames of {@code appends} are written up to {@code end}: answer them now, or after the next fsync. */
+  private void committed(Segment segment, List<PendingAppend> appends, long end, boolean wholeBatch) {
+    segment.accountedBytes += end - segment.writtenEnd;
+    segment.writtenEnd = end;
     lastWriteAtNanos = time.nanoTime();
-    writable();
+    if (wholeBatch) {
+      writable();
+    }
     if (options.syncs()) {
-      awaitingSync.addAll(batch);
+      awaitingSync.addAll(appends);
       unsynced.add(segment);
     } else {
-      segment.readableEnd = segment.writtenEnd;
-      counters.unconfirmedRecords.addAndGet(batch.size());
-      PendingAppend.completeAll(batch, AppendResult.APPENDED);
+      segment.readableEnd = end;
+      counters.unconfirmedRecords.addAndGet(appends.size());
+      PendingAppend.completeAll(appends, AppendResult.APPENDED);
       onReadable.run();
     }
   }

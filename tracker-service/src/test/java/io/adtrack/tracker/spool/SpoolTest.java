@@ -164,6 +164,48 @@ class SpoolTest {
   }
 
   @Test
+  void whileTheWriterIsStuck_appendsWaitingInMemoryAreBounded_andTheRestAreFull() {
+    FakeTime time = new FakeTime();
+    GatedSync sync = new GatedSync();
+    int frame = Frame.size(6, 1000);
+    Spool spool = Spool.open(options().withFsyncInterval(Duration.ofMillis(10)).withMaxPendingBytes(10L * frame),
+        time, sync);
+    opened.add(spool);
+    Future<AppendResult> first = spool.append("id-000", payload(0, 1000));
+    sync.awaitForceCalls(1); // the writer now hangs in fsync, as on a stalled disk
+
+    List<Future<AppendResult>> waiting = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      waiting.add(spool.append(String.format("id-%03d", i), payload(i, 1000)));
+    }
+    Future<AppendResult> beyond = spool.append("id-011", payload(11, 1000));
+
+    assertThat(beyond.isComplete()).isTrue();
+    assertThat(result(beyond)).isEqualTo(AppendResult.FULL);
+    assertThat(waiting).noneMatch(Future::isComplete);
+    sync.openForGood();
+    time.advance(Duration.ofMillis(10));
+    assertThat(result(first)).isEqualTo(AppendResult.APPENDED);
+    waiting.forEach(append -> assertThat(result(append)).isEqualTo(AppendResult.APPENDED));
+  }
+
+  @Test
+  void theWatermarkIsSavedWhileRunning_soACrashWouldSendAgainOnlyWhatWasNotConfirmed() {
+    FakeTime time = new FakeTime();
+    Spool spool = open(options(), time);
+    for (int i = 0; i < 10; i++) {
+      result(spool.append("id-" + i, payload(i, 100)));
+    }
+    List<SpoolRecord> records = take(spool, 10);
+    records.subList(0, 6).forEach(spool::confirm);
+    spool.confirm(records.get(8));
+
+    time.advance(Duration.ofSeconds(1));
+
+    await().atMost(PATIENCE).until(() -> Checkpoint.read(dir) == records.get(6).sequence());
+  }
+
+  @Test
   void aRecordOverTheLimit_isTooLarge() {
     Spool spool = open(options().withMaxRecordBytes(1000));
 
