@@ -27,15 +27,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * checksum (CRC32C, see {@link Frame}): a torn tail or a flipped byte is skipped, logged and counted, and the
  * reader resynchronises on the next frame whose header checks out, so damage costs the damaged records only. A
  * segment is deleted once every record read from it is confirmed; confirmations may come in any order. A segment
- * still being written is closed for that once all of it is confirmed and no append came for a second. Confirmation progress is saved about once a second as a watermark (every sequence below it is confirmed),
- * so a restart sends again only what was not confirmed, plus the few confirmed above the watermark: at least once.
+ * still being written is closed for that once all of it is confirmed and no append came for a second. Confirmation
+ * progress is saved about once a second as a watermark (every sequence below it is confirmed), so a restart sends
+ * again only what was not confirmed, plus the few confirmed above the watermark: at least once. A write that fails
+ * (disk full) is cut back to its last whole frame; what did not fit is answered UNAVAILABLE, and the spool tries
+ * again with the next appends, or by itself every probe interval when none come.
  * <p>
  * <b>Threads.</b> Callers are Vert.x event loops, which must not wait for a disk. {@link #append} only checks the
  * bounds and queues the record; one writer thread takes everything queued, frames it into one buffer and writes it
  * with one system call, then completes each caller's future on the caller's own context (one task per context and
- * batch). One reader thread reads the segments ahead into a bounded window that {@link #poll} hands out without
- * touching the disk, deletes confirmed segments and saves the watermark. A backlog stays in the files: the heap holds
- * at most the read-ahead window, the records handed out, and the appends waiting for the writer.
+ * batch; an HTTP request runs on a context of its own, so that is a task per request, or one for a whole
+ * {@code POST /events}). One reader thread reads the segments ahead into a bounded window that {@link #poll} hands
+ * out without touching the disk, deletes confirmed segments and saves the watermark. A backlog stays in the files:
+ * the heap holds at most the read-ahead window, the records handed out, and the appends waiting for the writer.
  * <p>
  * <b>What an {@link AppendResult#APPENDED} survives</b>, by {@code fsyncInterval} (SPOOL_FSYNC_MS):
  * <ul>

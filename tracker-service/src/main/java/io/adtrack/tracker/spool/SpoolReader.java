@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The read side. One thread reads the segments in order into a bounded window (the read-ahead) that the sender
  * takes batches from without touching the disk ({@link #poll}); the rest of a backlog stays in the files. The same
  * thread deletes each segment once every record read from it has been confirmed (in whatever order the
- * confirmations come), and saves the confirmation watermark (the lowest sequence not yet confirmed) about once a checkpoint interval.
+ * confirmations come), and saves the confirmation watermark (the lowest sequence not yet confirmed) about once a
+ * checkpoint interval.
  * <p>
  * Window, records handed out and per-segment counts are guarded by {@link #lock}; {@link #poll} and
  * {@link #confirm} may be called from any thread.

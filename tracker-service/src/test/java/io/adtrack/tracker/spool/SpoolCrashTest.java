@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 class SpoolCrashTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpoolCrashTest.class);
-  private static final Pattern APPENDED = Pattern.compile("ok ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+  private static final Pattern APPENDED =
+      Pattern.compile("ok ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
 
   @TempDir
   Path dir;
