@@ -1,0 +1,203 @@
+package io.adtrack.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A process started by a test, by {@code ./run} or by a benchmark: the tracker's jar, an emulator, a baseline. Its
+ * output goes to a log file or is passed through line by line with a prefix; it is stopped the way ECS stops a task,
+ * SIGTERM first and SIGKILL only after a grace period, so a tracker gets to flush.
+ */
+public final class ChildProcess implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+  /** How long a killed process may take to go. */
+  private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+  private final String name;
+  private final Process process;
+  private final Thread pump;
+  private final Path log;
+
+  private ChildProcess(String name, Process process, Thread pump, Path log) {
+    this.name = name;
+    this.process = process;
+    this.pump = pump;
+    this.log = log;
+  }
+
+  /** A process to start: {@code command} as given, this process's environment, output discarded. */
+  public static Builder of(String name, List<String> command) {
+    return new Builder(name, command);
+  }
+
+  /** This JVM's {@code java} followed by {@code arguments}. */
+  public static List<String> java(List<String> arguments) {
+    return java(List.of(), arguments);
+  }
+
+  /** This JVM's {@code java}, the JVM flags, then either {@code -jar jar} or {@code -cp cp main} and arguments. */
+  public static List<String> java(List<String> flags, List<String> launch) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(flags);
+    command.addAll(launch);
+    return command;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The file its output goes to, or null when it is passed through or discarded. */
+  public Path log() {
+    return log;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Completes with the exit code once the process has ended. */
+  public CompletableFuture<Integer> onExit() {
+    return process.onExit().thenApply(Process::exitValue);
+  }
+
+  /**
+   * Asks the process to stop (SIGTERM) and waits up to {@code grace}; then kills it (SIGKILL).
+   *
+   * @return its exit code; -1 when it could not be waited for
+   */
+  public int stop(Duration grace) {
+    if (process.isAlive()) {
+      process.destroy();
+    }
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} did not stop within {} s of SIGTERM: killing it", name, grace.toSeconds());
+        process.destroyForcibly().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (pump != null) {
+        pump.join(KILL_WAIT.toMillis());
+      }
+      return process.isAlive() ? -1 : process.exitValue();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** {@link #stop(Duration)} with a grace of 30 s, as long as a tracker may take to flush. */
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
+  }
+
+  /** How to start a {@link ChildProcess}. */
+  public static final class Builder {
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> environment = new HashMap<>();
+    private Path log;
+    private PrintStream passThrough;
+    private String prefix;
+    private boolean killOnJvmExit;
+
+    private Builder(String name, List<String> command) {
+      this.name = name;
+      this.command = List.copyOf(command);
+    }
+
+    /** Variables set on top of this process's environment; a null value removes the variable. */
+    public Builder environment(Map<String, String> variables) {
+      environment.putAll(variables);
+      return this;
+    }
+
+    /** Output and errors appended to {@code file}. */
+    public Builder logTo(Path file) {
+      this.log = file;
+      return this;
+    }
+
+    /** Output and errors printed to {@code out}, each line behind {@code linePrefix}. */
+    public Builder passThrough(PrintStream out, String linePrefix) {
+      this.passThrough = out;
+      this.prefix = linePrefix;
+      return this;
+    }
+
+    /** Killed (SIGKILL) if this JVM exits while it runs: for helpers nobody else would stop. */
+    public Builder killOnJvmExit() {
+      this.killOnJvmExit = true;
+      return this;
+    }
+
+    /** @throws UncheckedIOException when the command cannot be started (not installed, not executable) */
+    public ChildProcess start() {
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      environment.forEach((variable, value) -> {
+        if (value == null) {
+          builder.environment().remove(variable);
+        } else {
+          builder.environment().put(variable, value);
+        }
+      });
+      if (log != null) {
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      } else if (passThrough == null) {
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      }
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
+      }
+      LOG.info("Started {} (pid {})", name, process.pid());
+      Thread pump = passThrough == null ? null : pump(process, passThrough, prefix, name);
+      if (killOnJvmExit) {
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-kill"));
+      }
+      return new ChildProcess(name, process, pump, log);
+    }
+
+    private static Thread pump(Process process, PrintStream out, String prefix, String name) {
+      Thread thread = new Thread(() -> {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = reader.readLine()) != null) {
+            out.println(prefix + line);
+          }
+        } catch (IOException e) {
+          // The child closed its end (it exited): there is nothing more to pass through.
+          LOG.debug("output of {} closed", name, e);
+        }
+      }, name + "-output");
+      thread.setDaemon(true);
+      thread.start();
+      return thread;
+    }
+  }
+}
