@@ -10,6 +10,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import io.adtrack.conventions.Environment;
+import io.adtrack.testkit.SystemProperties;
 import io.adtrack.testkit.lambda.KinesisEvents;
 import io.adtrack.testkit.lambda.LocalLambdaContext;
 import java.time.Duration;
@@ -48,12 +50,16 @@ class KinesisConsumerHandlerTest {
 
   private final DynamoDbClient dynamoDb = DYNAMODB_LOCAL.client();
 
-  /** A handler configured the way the Lambda is, through its environment, writing to {@code table}. */
+  /**
+   * A handler configured the way the Lambda is, through its environment, writing to {@code table}; the SDK finds
+   * DynamoDB Local through the system-property twin of AWS_ENDPOINT_URL_DYNAMODB.
+   */
   private static KinesisConsumerHandler handlerFor(String table) {
-    return new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
+    ConsumerConfig config = ConsumerConfig.fromEnvironment(Environment.of(Map.of(
         "EVENT_TABLE", table,
-        "RETENTION_DAYS", Integer.toString(RETENTION_DAYS),
-        "AWS_ENDPOINT_URL_DYNAMODB", DYNAMODB_LOCAL.endpoint().toString())));
+        "RETENTION_DAYS", Integer.toString(RETENTION_DAYS))));
+    return SystemProperties.during(Map.of(SystemProperties.DYNAMODB_ENDPOINT, DYNAMODB_LOCAL.endpoint().toString()),
+        () -> new KinesisConsumerHandler(config));
   }
 
   private static StreamsEventResponse invoke(KinesisConsumerHandler handler, KinesisEvent event) {

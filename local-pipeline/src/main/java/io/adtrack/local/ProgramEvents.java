@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adtrack.consumer.EventTable;
+import io.adtrack.conventions.ConfigurationException;
+import io.adtrack.conventions.Environment;
+import io.adtrack.testkit.StandInClients;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -13,13 +16,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -47,7 +47,8 @@ public final class ProgramEvents {
       "  --newest-first   latest first (default: oldest first)",
       "  --json           one JSON object per line instead of one text line per event",
       "  --local          the local pipeline's DynamoDB Local (http://localhost:${DYNAMODB_PORT:-8000}, us-east-1)",
-      "env: EVENT_TABLE (tracking-events), AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL, AWS credentials");
+      "env: EVENT_TABLE (tracking-events); the AWS SDK's AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL,"
+          + " and credentials");
 
   /**
    * What to list.
@@ -123,11 +124,11 @@ public final class ProgramEvents {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    System.exit(run(args, Environment.system(), System.out, System.err));
   }
 
   /** The command without System.exit, for tests. */
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  static int run(String[] args, Environment env, PrintStream out, PrintStream err) {
     Options options;
     try {
       options = Options.parse(args);
@@ -136,8 +137,19 @@ public final class ProgramEvents {
       err.println(USAGE);
       return EXIT_USAGE;
     }
-    String table = valueOr(env, "EVENT_TABLE", "tracking-events");
-    try (DynamoDbClient dynamoDb = client(options, env)) {
+    String table;
+    DynamoDbClient client;
+    try {
+      table = env.string("EVENT_TABLE", "tracking-events");
+      client = client(options, env);
+    } catch (ConfigurationException e) {
+      err.println(e.getMessage());
+      return EXIT_USAGE;
+    } catch (SdkClientException e) {
+      err.println(ConfigurationException.fromAwsClient(e).getMessage());
+      return EXIT_USAGE;
+    }
+    try (DynamoDbClient dynamoDb = client) {
       long listed = list(dynamoDb, table, options, out);
       if (listed == 0) {
         err.println("no events for program " + options.programId() + " in table " + table
@@ -252,27 +264,16 @@ public final class ProgramEvents {
     return value == null || value.s() == null ? "-" : value.s();
   }
 
-  private static DynamoDbClient client(Options options, Map<String, String> env) {
-    DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+  /**
+   * With {@code --local}, the local pipeline's DynamoDB Local (it runs with -sharedDb: any key works, and the
+   * shell's real keys stay out of it); otherwise whatever the AWS SDK makes of the environment: region, endpoint
+   * override (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL), credentials.
+   */
+  private static DynamoDbClient client(Options options, Environment env) {
     if (options.local()) {
-      // DynamoDB Local runs with -sharedDb: any key works, and the shell's real keys stay out of it.
-      return builder
-          .endpointOverride(URI.create("http://localhost:" + valueOr(env, "DYNAMODB_PORT", "8000")))
-          .region(Region.of(LocalPipelineConfig.REGION))
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-          .build();
+      return StandInClients.build(DynamoDbClient.builder(),
+          URI.create("http://localhost:" + env.port("DYNAMODB_PORT", 8000)));
     }
-    Optional.ofNullable(valueOr(env, "AWS_ENDPOINT_URL_DYNAMODB", valueOr(env, "AWS_ENDPOINT_URL", null)))
-        .map(URI::create)
-        .ifPresent(builder::endpointOverride);
-    Optional.ofNullable(valueOr(env, "AWS_REGION", valueOr(env, "AWS_DEFAULT_REGION", null)))
-        .map(Region::of)
-        .ifPresent(builder::region);
-    return builder.build();
-  }
-
-  private static String valueOr(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+    return DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adtrack.consumer.EventTable;
+import io.adtrack.conventions.Environment;
 import io.adtrack.testkit.DynamoDbLocal;
+import io.adtrack.testkit.SystemProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -143,16 +145,15 @@ class ProgramEventsTest {
     return run(Map.of(), args);
   }
 
+  /** The command as a user runs it against AWS; the SDK finds DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB. */
   private static Result run(Map<String, String> extraEnv, String... args) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString(),
-        "AWS_REGION", "us-east-1",
-        "EVENT_TABLE", table));
+    Map<String, String> env = new HashMap<>(Map.of("EVENT_TABLE", table));
     env.putAll(extraEnv);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ProgramEvents.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code = SystemProperties.during(Map.of(SystemProperties.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
+        () -> ProgramEvents.run(args, Environment.of(env), new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)));
     String printed = out.toString(StandardCharsets.UTF_8);
     List<String> lines = printed.isEmpty() ? List.of() : Arrays.asList(printed.split("\\R"));
     return new Result(code, lines, err.toString(StandardCharsets.UTF_8));

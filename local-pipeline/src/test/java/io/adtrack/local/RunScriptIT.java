@@ -76,9 +76,9 @@ class RunScriptIT {
     Duration toStop = Duration.ofNanos(System.nanoTime() - stopStart);
 
     assertThat(script.exitValue()).isZero();
-    await().atMost(Duration.ofSeconds(5))
+    await().atMost(STOP_TIMEOUT)
         .untilAsserted(() -> assertThat(started).noneMatch(ProcessHandle::isAlive));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ports.values()).noneMatch(PortCheck::isTaken));
+    await().atMost(STOP_TIMEOUT).untilAsserted(() -> assertThat(ports.values()).noneMatch(PortCheck::isTaken));
     assertThat(Files.readString(log)).contains("Stopping the tracker (SIGTERM)", "Local pipeline stopped");
     System.out.printf("./run: ready after %d ms, stopped %d ms after SIGINT, %d processes%n", toReady.toMillis(),
         toStop.toMillis(), started.size());

@@ -2,8 +2,11 @@ package io.adtrack.updater.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.adtrack.conventions.RedisLayout;
+import io.adtrack.conventions.Environment;
 import io.adtrack.testkit.KinesisEmulator;
 import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.testkit.SystemProperties;
 import io.adtrack.updater.CoreDataUpdater;
 import io.adtrack.updater.RedisUpdaterHandler;
 import io.adtrack.updater.UpdaterConfig;
@@ -13,12 +16,15 @@ import io.adtrack.updater.redis.RedisClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 /** The publisher CLI against a real Kinesis emulator (kinesalite), and the handler fed from that stream. */
@@ -45,7 +53,7 @@ class PublishProgramsTest {
   static void start() {
     kinesis = KinesisEmulator.kinesalite();
     redis = RedisServerFixture.start();
-    client = RedisClients.create(UpdaterConfig.fromUrl(redis.url(), 2000));
+    client = RedisClients.create(UpdaterConfig.forUrl(redis.url(), Duration.ofSeconds(2)));
   }
 
   @AfterAll
@@ -62,8 +70,7 @@ class PublishProgramsTest {
   }
 
   private int publish(String stream, Path file) throws InterruptedException {
-    return PublishPrograms.run(new String[] {file.toString()},
-        Map.of("CORE_DATA_STREAM", stream, "AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString()),
+    return PublishPrograms.run(new String[] {file.toString()}, new PublisherConfig(stream), kinesis::newClient,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -103,7 +110,7 @@ class PublishProgramsTest {
     assertThat(fed.failures()).isEmpty();
     assertThat(updater.totals()).isEqualTo(new CoreDataUpdater.Totals(count, 0, 0, 0));
     for (int i = 0; i < count; i++) {
-      assertThat(client.hgetAll(ProgramStore.hashKey(prefix + i)))
+      assertThat(client.hgetAll(RedisLayout.programKey(prefix + i)))
           .containsEntry("programName", "Program " + i)
           .containsEntry("customerId", Integer.toString(i))
           .containsEntry("version", "1");
@@ -128,9 +135,9 @@ class PublishProgramsTest {
         .feedAll(new RedisUpdaterHandler(new CoreDataUpdater(new ProgramValidator(), new ProgramStore(client))));
 
     assertThat(fed.failures()).isEmpty();
-    assertThat(client.hget(ProgramStore.hashKey(kept), "programName")).isEqualTo("kept");
-    assertThat(client.exists(ProgramStore.hashKey(gone))).isFalse();
-    assertThat(client.get(ProgramStore.tombstoneKey(gone))).isEqualTo("3");
+    assertThat(client.hget(RedisLayout.programKey(kept), "programName")).isEqualTo("kept");
+    assertThat(client.exists(RedisLayout.programKey(gone))).isFalse();
+    assertThat(client.get(RedisLayout.tombstoneKey(gone))).isEqualTo("3");
   }
 
   @Test
@@ -161,11 +168,37 @@ class PublishProgramsTest {
 
   @Test
   void shouldPrintUsage_whenNoFileIsGiven() throws Exception {
-    int exit = PublishPrograms.run(new String[0], Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit = PublishPrograms.run(new String[0], PublisherConfig.fromEnvironment(Environment.of(Map.of())),
+        () -> {
+          throw new AssertionError("no client is needed to print the usage");
+        }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(exit).isEqualTo(PublishPrograms.EXIT_INVALID);
     assertThat(stderr()).contains("usage: PublishPrograms");
+  }
+
+  @Test
+  void shouldSayToSetAwsRegion_andSendNothing_whenTheSdkFindsNoRegion() throws Exception {
+    Path file = Files.writeString(dir.resolve("one.json"), "[{\"programId\":\"p\",\"version\":1}]");
+
+    int exit = PublishPrograms.run(new String[] {file.toString()}, new PublisherConfig("core-data-updates"), () -> {
+      throw SdkClientException.create("Unable to load region from any of the providers in the chain ...");
+    }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).isEqualTo(PublishPrograms.EXIT_INVALID);
+    assertThat(stderr().strip()).isEqualTo("AWS_REGION is not set and the AWS profile names no region: set AWS_REGION");
+  }
+
+  @Test
+  void theCliClient_takesTheKinesisEndpointFromTheSdk_andDummyKeysForAnEmulatorOnThisMachine() {
+    try (KinesisClient client = SystemProperties.during(Map.of(SystemProperties.KINESIS_ENDPOINT,
+        kinesis.endpoint().toString()), PublishPrograms::kinesisClient)) {
+
+      assertThat(client.serviceClientConfiguration().endpointOverride()).contains(kinesis.endpoint());
+      assertThat(client.listStreams().streamNames()).isNotNull();
+    }
+    assertThat(PublishPrograms.isOnThisMachine(Optional.of(URI.create("https://kinesis.eu-west-1.amazonaws.com"))))
+        .isFalse();
   }
 
   @Test
