@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adtrack.consumer.ConsumerConfig;
+import io.adtrack.conventions.Environment;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.updater.UpdaterConfig;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads the stack template and checks it against the contracts of DESIGN.md and of the other modules: names, the
- * event source mappings' failure handling, least-privilege IAM, and the configuration each program reads.
+ * Reads the stack template and checks it against docs/contracts.md ("Streams and partition keys", "The DynamoDB
+ * item") and the other modules: names, the event source mappings' failure handling, least-privilege IAM, and the
+ * configuration each program reads.
  */
 class TemplateContractTest {
 
@@ -158,9 +160,7 @@ class TemplateContractTest {
     Set<String> environment = names(container.get("Environment"));
     Set<String> secrets = names(container.get("Secrets"));
 
-    List<String> expected = TrackerConfig.ENVIRONMENT_VARIABLES.stream()
-        .filter(name -> !isEndpointOverride(name)).toList();
-    assertThat(union(environment, secrets)).containsAll(expected);
+    assertThat(union(environment, secrets)).containsAll(TrackerConfig.ENVIRONMENT_VARIABLES);
     // AWS_ENDPOINT_URL(_KINESIS) point the SDK at an emulator (local pipeline, tests); in AWS they must stay unset.
     assertThat(union(environment, secrets)).noneMatch(TemplateContractTest::isEndpointOverride);
     // The URL carries the AUTH token: it comes from Secrets Manager at task start, never from the task definition.
@@ -174,14 +174,13 @@ class TemplateContractTest {
     environment.put("REDIS_URL", sampleRedisUrl());
 
     assertThat(environment).hasSizeGreaterThan(10);
-    assertThatCode(() -> TrackerConfig.fromEnvironment(environment)).doesNotThrowAnyException();
+    assertThatCode(() -> TrackerConfig.fromEnvironment(Environment.of(environment))).doesNotThrowAnyException();
   }
 
   @Test
   void lambdaEnvironmentsNameEveryVariableTheirHandlersRead() {
-    // AWS_REGION is set by the Lambda runtime itself.
-    assertThat(functionEnvironment(CONSUMER_HANDLER).keySet()).containsAll(ConsumerConfig.ENVIRONMENT_VARIABLES
-        .stream().filter(name -> !isEndpointOverride(name) && !"AWS_REGION".equals(name)).toList())
+    // AWS_REGION is set by the Lambda runtime itself, and read by the AWS SDK.
+    assertThat(functionEnvironment(CONSUMER_HANDLER).keySet()).containsAll(ConsumerConfig.ENVIRONMENT_VARIABLES)
         .noneMatch(TemplateContractTest::isEndpointOverride);
     assertThat(functionEnvironment(UPDATER_HANDLER).keySet()).containsAll(UpdaterConfig.ENVIRONMENT_VARIABLES)
         .noneMatch(TemplateContractTest::isEndpointOverride);
@@ -226,10 +225,11 @@ class TemplateContractTest {
     assertThat(subText(updaterUrl)).isEqualTo(subText(secretUrl)).startsWith("rediss://:");
 
     String url = sampleRedisUrl();
-    UpdaterConfig updater = UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", url));
-    assertThat(updater.tls()).isTrue();
-    assertThat(updater.password()).isEqualTo("a".repeat(64));
-    assertThatCode(() -> TrackerConfig.fromEnvironment(Map.of("REDIS_URL", url))).doesNotThrowAnyException();
+    UpdaterConfig updater = UpdaterConfig.fromEnvironment(Environment.of(Map.of("REDIS_URL", url)));
+    assertThat(updater.redis().tls()).isTrue();
+    assertThat(updater.redis().password()).isEqualTo("a".repeat(64));
+    assertThatCode(() -> TrackerConfig.fromEnvironment(Environment.of(Map.of("REDIS_URL", url))))
+        .doesNotThrowAnyException();
   }
 
   @Test

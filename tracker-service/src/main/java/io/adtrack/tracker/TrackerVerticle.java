@@ -1,16 +1,15 @@
 package io.adtrack.tracker;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import com.google.common.base.Ticker;
+import io.adtrack.conventions.Backoff;
 import io.adtrack.tracker.cache.CacheVerticle;
 import io.adtrack.tracker.cache.ProgramCache;
-import io.adtrack.tracker.cache.ProgramEntry;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.event.EventIntake;
 import io.adtrack.tracker.health.Readiness;
 import io.adtrack.tracker.http.HttpVerticle;
 import io.adtrack.tracker.kinesis.KinesisApi;
+import io.adtrack.tracker.kinesis.KinesisConnection;
 import io.adtrack.tracker.kinesis.KinesisHealth;
 import io.adtrack.tracker.kinesis.KinesisVerticle;
 import io.adtrack.tracker.kinesis.ProducerBuffer;
@@ -27,95 +26,111 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The tracker wired together: one Guava cache, one Redis command client, one Kinesis client, one metrics registry
- * for the process, handed to the verticles. {@link Main} runs it; tests start it on their own Vert.x.
+ * The tracker: builds what the process shares (one L1 cache, one Redis command client, one Kinesis client, one
+ * metrics registry) and deploys the verticles that use it. {@link Main} deploys it; tests deploy it on their own
+ * Vert.x.
+ *
+ * <p>Start, in order, each only once the one before is up: L1's housekeeping, the Redis subscriber, the Kinesis
+ * sender, then HTTP_INSTANCES HTTP verticles. A failed listen (the port is taken) fails the start; Redis or Kinesis
+ * being down does not: readiness reports it and the verticles keep reconnecting.
+ *
+ * <p>Stop (undeploy, e.g. on SIGTERM): Vert.x first undeploys the verticles this one deployed, all at once, then
+ * calls {@link #stop()}. The order that loses nothing holds anyway, because the sender closes the producer buffer
+ * before it flushes it: whatever HTTP accepted before is sent within SHUTDOWN_TIMEOUT_SECONDS, and nothing is
+ * accepted after (a call in that moment gets 503 + Retry-After). The subscriber closes its connection; then this
+ * verticle closes the clients they shared.
  */
-public final class TrackerApplication {
+public final class TrackerVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TrackerApplication.class);
-  /** Retry ceilings for PutRecords: first retry within 100 ms, then doubling up to 5 s between attempts. */
-  private static final Duration KINESIS_RETRY_BASE = Duration.ofMillis(100);
-  private static final Duration KINESIS_RETRY_CAP = Duration.ofSeconds(5);
+  /** A refused record, and the sender after a failed call: first retry within 100 ms, then up to 5 s apart. */
+  private static final Backoff KINESIS_RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
 
-  private final Vertx vertx;
   private final TrackerConfig config;
-  private final Redis commands;
-  private final ScheduledThreadPoolExecutor kinesisTimers = kinesisTimers();
-  private final KinesisAsyncClient kinesis;
-  private final ProducerBuffer buffer;
-  private final PrometheusMeterRegistry registry;
+  private final Ticker ticker = Ticker.systemTicker();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-  private final AtomicInteger boundPort = new AtomicInteger();
-  private String httpDeployment;
-  private List<String> backendDeployments = List.of();
+  private final KinesisConnection kinesis;
+  private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
+  private Redis commands;
 
-  private TrackerApplication(Vertx vertx, TrackerConfig config) {
-    this.vertx = vertx;
+  /**
+   * Builds the Kinesis client on the caller's thread, from the environment as the AWS SDK reads it.
+   *
+   * @throws software.amazon.awssdk.core.exception.SdkClientException when the SDK finds no region or a malformed
+   *                                                                  endpoint override
+   */
+  public TrackerVerticle(TrackerConfig config) {
     this.config = config;
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.kinesis = KinesisConnection.open(config.kinesis());
     bindJvmMetrics();
-    this.commands = Redis.createClient(vertx, redisOptions(config)
-        .setMaxPoolSize(8)
-        .setMaxPoolWaiting(1024));
-    this.kinesis = kinesisClient(config, kinesisTimers);
-    this.buffer = new ProducerBuffer(config.bufferMaxRecords(), config.bufferMaxBytes(),
-        PutRecordsBatches.MAX_RECORDS);
   }
 
-  /**
-   * Deploys the tracker. Fails when it cannot work at all (the port is taken); Redis or Kinesis being down is not
-   * such a case: readiness reports it and the verticles keep reconnecting.
-   */
-  public static Future<TrackerApplication> start(Vertx vertx, TrackerConfig config) {
-    TrackerApplication app = new TrackerApplication(vertx, config);
-    return app.deploy()
-        .map(app)
-        .recover(failure -> app.stop().transform(ignored -> Future.failedFuture(failure)));
+  @Override
+  public Future<?> start() {
+    commands = Redis.createClient(vertx, redisOptions().setMaxPoolSize(8).setMaxPoolWaiting(1024));
+    TrackerMetrics metrics = new TrackerMetrics(registry);
+    TrackerConfig.Kinesis kinesisSettings = config.kinesis();
+    ProducerBuffer buffer = new ProducerBuffer(kinesisSettings.bufferMaxRecords(), kinesisSettings.bufferMaxBytes(),
+        PutRecordsBatches.MAX_RECORDS, ticker);
+    ProgramCache cache = ProgramCache.create(config.cache(),
+        new RedisProgramSource(commands, config.redis().timeout(), metrics.redisLatency()), metrics, ticker);
+    SubscriptionState subscription = new SubscriptionState();
+    KinesisHealth kinesisHealth = new KinesisHealth();
+    Readiness readiness = new Readiness(subscription, kinesisHealth, buffer);
+    EventIntake intake = new EventIntake(cache, buffer, metrics);
+    metrics.gauge("tracker.buffer.records", "Events accepted and not yet stored by Kinesis", buffer::depth);
+    metrics.gauge("tracker.buffer.bytes", "Bytes of those events", buffer::depthBytes);
+    metrics.gauge("tracker.cache.size", "Entries in L1 (programs, unknown ids, tombstones)", cache::size);
+
+    return vertx.deployVerticle(new CacheVerticle(cache))
+        .compose(id -> vertx.deployVerticle(new RedisVerticle(redisOptions().setMaxPoolSize(1), cache, subscription,
+            config.redis().timeout())))
+        .compose(id -> vertx.deployVerticle(new KinesisVerticle(KinesisApi.of(kinesis.client()), buffer,
+            kinesisSettings, KINESIS_RETRY, config.shutdownTimeout(), metrics, kinesisHealth, ticker)))
+        .compose(id -> vertx.deployVerticle(() -> {
+          HttpVerticle instance = new HttpVerticle(config.http(), intake, readiness, registry);
+          http.add(instance);
+          return instance;
+        }, new DeploymentOptions().setInstances(config.http().instances())))
+        // Vert.x undeploys what did start; stop() is not called for a start that failed.
+        .onFailure(e -> closeClients());
   }
 
-  /** The HTTP port bound (the configured one, or the one the OS chose for port 0). */
+  /** The verticles this one deployed are stopped by now (see the class comment): what is left is the clients. */
+  @Override
+  public Future<?> stop() {
+    return closeClients();
+  }
+
+  /** The HTTP port bound (the configured one, or the one the OS chose for port 0); -1 before the start. */
   public int httpPort() {
-    return boundPort.get();
+    return http.isEmpty() ? -1 : http.get(0).actualPort();
   }
 
-  /**
-   * Stops in the order that loses nothing: stop accepting HTTP, then flush the producer (within
-   * SHUTDOWN_TIMEOUT_SECONDS), then close the subscriber and the clients.
-   */
-  public Future<Void> stop() {
-    Future<Void> http = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
-    return http
-        .recover(e -> logAndContinue("HTTP verticles did not stop cleanly", e))
-        .compose(v -> undeployInReverse(backendDeployments))
-        .eventually(() -> commands.close())
-        .eventually(() -> {
-          kinesis.close();
-          kinesisTimers.shutdownNow();
-          gcMetrics.close();
-          registry.close();
-          return Future.succeededFuture();
-        })
-        .mapEmpty();
+  /** Where the events go, as the AWS SDK resolved it: stream, region and endpoint override, for the start-up log. */
+  public String kinesisTarget() {
+    var client = kinesis.client().serviceClientConfiguration();
+    return "stream " + config.kinesis().eventStream() + " in " + client.region()
+        + client.endpointOverride().map(uri -> " via " + uri).orElse("");
+  }
+
+  private Future<Void> closeClients() {
+    Future<Void> redis = commands == null ? Future.succeededFuture() : commands.close();
+    return redis.eventually(() -> {
+      kinesis.close();
+      gcMetrics.close();
+      registry.close();
+      return Future.succeededFuture();
+    });
   }
 
   /** Heap, GC pauses and allocation, threads, CPU: what ops need to size the task and read a latency spike. */
@@ -126,108 +141,12 @@ public final class TrackerApplication {
     new ProcessorMetrics().bindTo(registry);
   }
 
-  private Future<Void> deploy() {
-    TrackerMetrics metrics = new TrackerMetrics(registry);
-    Cache<String, ProgramEntry> guava = CacheBuilder.newBuilder()
-        .maximumSize(config.cacheMaxEntries())
-        .expireAfterWrite(config.cacheTtl())
-        .build();
-    ProgramCache cache = new ProgramCache(guava,
-        new RedisProgramSource(commands, config.redisTimeout(), metrics.redisLatency()),
-        config.negativeCacheTtl(), metrics);
-    SubscriptionState subscription = new SubscriptionState();
-    KinesisHealth kinesisHealth = new KinesisHealth();
-    Readiness readiness = new Readiness(subscription, kinesisHealth, buffer);
-    EventIntake intake = new EventIntake(cache, buffer, metrics);
-    metrics.gauge("tracker.buffer.records", "Events accepted and not yet stored by Kinesis", buffer::depth);
-    metrics.gauge("tracker.buffer.bytes", "Bytes of those events", buffer::depthBytes);
-    metrics.gauge("tracker.cache.size", "Entries in L1 (programs, unknown ids, tombstones)", cache::size);
-
-    KinesisVerticle sender = new KinesisVerticle(KinesisApi.of(kinesis), buffer, config.eventStream(),
-        config.kinesisLinger(), config.kinesisMaxInFlight(), config.shutdownTimeout(), metrics, kinesisHealth,
-        KINESIS_RETRY_BASE, KINESIS_RETRY_CAP);
-    RedisVerticle subscriber = new RedisVerticle(redisOptions(config).setMaxPoolSize(1), cache, subscription,
-        config.redisTimeout());
-    return vertx.deployVerticle(new CacheVerticle(cache))
-        .compose(cacheId -> vertx.deployVerticle(subscriber)
-            .compose(redisId -> vertx.deployVerticle(sender)
-                .map(kinesisId -> List.of(cacheId, redisId, kinesisId))))
-        .compose(ids -> {
-          backendDeployments = ids;
-          return vertx.deployVerticle(() -> new HttpVerticle(config.httpPort(), config.maxBodyBytes(),
-                  config.maxEventsPerRequest(), intake, readiness, registry, boundPort),
-              new DeploymentOptions().setInstances(config.httpInstances()));
-        })
-        .onSuccess(id -> httpDeployment = id)
-        .mapEmpty();
-  }
-
-  private Future<Void> undeployInReverse(List<String> ids) {
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = ids.size() - 1; i >= 0; i--) {
-      String id = ids.get(i);
-      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> logAndContinue("verticle " + id
-          + " did not stop cleanly", e)));
-    }
-    return chain;
-  }
-
-  private static Future<Void> logAndContinue(String what, Throwable e) {
-    // Shutting down: the remaining steps (flush, close) matter more than this one's failure.
-    LOG.warn("{}; continuing shutdown", what, e);
-    return Future.succeededFuture();
-  }
-
-  private static RedisOptions redisOptions(TrackerConfig config) {
+  private RedisOptions redisOptions() {
     return new RedisOptions()
-        .setConnectionString(config.redisUrl())
+        .setConnectionString(config.redis().url().connectionString())
         .setNetClientOptions(new NetClientOptions()
-            .setConnectTimeout((int) config.redisTimeout().toMillis())
+            .setConnectTimeout((int) config.redis().timeout().toMillis())
             .setTcpKeepAlive(true)
             .setTcpNoDelay(true));
-  }
-
-  /**
-   * The timers of the Kinesis client's call timeouts. The SDK schedules one per call and cancels it when the call
-   * ends, but its own executor keeps a cancelled task queued until its 30 s are up, and with it the call's future
-   * and the answer that completed it: at full load some 100 calls a second, each held 30 s, tenured and then
-   * garbage that only a full collection frees. Here a cancelled timer leaves the queue at once.
-   */
-  static ScheduledThreadPoolExecutor kinesisTimers() {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
-        new ThreadFactoryBuilder().setNameFormat("kinesis-call-timeouts").setDaemon(true).build());
-    timers.setRemoveOnCancelPolicy(true);
-    return timers;
-  }
-
-  /**
-   * The process' one Kinesis client: Netty HTTP client passed explicitly, no SDK retries (we retry ourselves). Its
-   * futures complete on the SDK's I/O thread rather than after a hop through the SDK's own completion pool: the
-   * one thing that waits on them, the Kinesis sender, only hands the result over to its Vert.x context.
-   */
-  private static KinesisAsyncClient kinesisClient(TrackerConfig config, ScheduledExecutorService timers) {
-    KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
-        .region(Region.of(config.awsRegion()))
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-            // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords needs none of it, and the
-            // emulators speak HTTP/1.1 only.
-            .protocol(Protocol.HTTP1_1)
-            // PutRecords of up to 500 records, a hundred or so a second at full load: one I/O thread carries that,
-            // where Netty's default of two per core only adds threads competing with the HTTP event loops.
-            .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(1))
-            // No more connections than calls in flight: each pooled connection keeps its last request and
-            // answer (up to 5 MiB each) reachable until it is used again, and a rarely used one holds them long
-            // enough to be tenured, filling the old generation with garbage only a full collection frees.
-            .maxConcurrency(config.kinesisMaxInFlight())
-            .connectionTimeout(Duration.ofSeconds(2))
-            .connectionAcquisitionTimeout(Duration.ofSeconds(10)))
-        .overrideConfiguration(o -> o
-            .retryStrategy(b -> b.maxAttempts(1))
-            .apiCallTimeout(Duration.ofSeconds(30))
-            .scheduledExecutorService(timers))
-        .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
-            Runnable::run));
-    config.kinesisEndpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
   }
 }

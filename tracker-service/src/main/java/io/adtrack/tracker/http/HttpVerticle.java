@@ -1,5 +1,6 @@
 package io.adtrack.tracker.http;
 
+import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.event.EventIntake;
 import io.adtrack.tracker.health.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -17,13 +19,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public port: the routes of DESIGN.md's table and nothing else (no administrative routes). Deployed once per
- * core; all instances share the port and the intake. A failed listen (port taken) fails the deployment.
+ * The public port: the routes of docs/contracts.md, "Tracking calls (HTTP API)", and nothing else (no
+ * administrative routes). Deployed once per core; all instances share the port and the intake. A failed listen
+ * (port taken) fails the deployment.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -42,20 +44,22 @@ public final class HttpVerticle extends VerticleBase {
   private final BatchEventsHandler batch;
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
-  private final AtomicInteger boundPort;
+  private volatile HttpServer server;
 
-  /**
-   * @param boundPort receives the port actually bound (useful when {@code port} is 0)
-   */
-  public HttpVerticle(int port, int maxBodyBytes, int maxEventsPerRequest, EventIntake intake, Readiness readiness,
-      PrometheusMeterRegistry registry, AtomicInteger boundPort) {
-    this.port = port;
-    this.maxBodyBytes = maxBodyBytes;
+  public HttpVerticle(TrackerConfig.Http settings, EventIntake intake, Readiness readiness,
+      PrometheusMeterRegistry registry) {
+    this.port = settings.port();
+    this.maxBodyBytes = settings.maxBodyBytes();
     this.tracking = new TrackingHandlers(intake);
-    this.batch = new BatchEventsHandler(intake, maxEventsPerRequest);
+    this.batch = new BatchEventsHandler(intake, settings.maxEventsPerRequest());
     this.readiness = readiness;
     this.registry = registry;
-    this.boundPort = boundPort;
+  }
+
+  /** The port the server listens on (the one the OS chose when HTTP_PORT is 0); -1 before it listens. */
+  public int actualPort() {
+    HttpServer listening = server;
+    return listening == null ? -1 : listening.actualPort();
   }
 
   @Override
@@ -70,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(request -> dispatch(request, router))
         .invalidRequestHandler(HttpVerticle::handleInvalidRequest)
         .listen(port)
-        .onSuccess(server -> boundPort.set(server.actualPort()));
+        .onSuccess(listening -> server = listening);
   }
 
   private Router router() {
