@@ -8,7 +8,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Maps a {@link TrackingEvent} to its DynamoDB item as the table contract describes: one attribute per event
+ * Maps a {@link TrackingEvent} to its DynamoDB item (docs/contracts.md, "The DynamoDB item"): one attribute per event
  * field, empty strings omitted, {@code customerId} only when set, {@code params} only when not empty, and the TTL
  * attribute {@code expiresAt} = receivedAt + retention (epoch seconds). The item depends on the event alone, so a
  * redelivered record produces the identical item.
