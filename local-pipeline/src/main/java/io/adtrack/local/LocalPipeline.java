@@ -432,8 +432,9 @@ public final class LocalPipeline implements AutoCloseable {
             + " --table-name " + config.eventTable() + " --index-name byProgram"
             + " --key-condition-expression 'programId = :p' --expression-attribute-values '{\":p\":{\"S\":\"" + id
             + "\"}}'",
-        "  publish programs: AWS_ENDPOINT_URL_KINESIS=" + kinesis.endpoint() + " CBOR_ENABLED=false java -cp "
-            + "local-pipeline/target/local-pipeline.jar io.adtrack.updater.publish.PublishPrograms <file.json>",
+        "  publish programs: AWS_REGION=" + LocalPipelineConfig.REGION + " AWS_ENDPOINT_URL_KINESIS="
+            + kinesis.endpoint() + " java -cp local-pipeline/target/local-pipeline.jar"
+            + " io.adtrack.updater.publish.PublishPrograms <file.json>",
         "");
   }
 

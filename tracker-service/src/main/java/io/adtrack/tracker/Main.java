@@ -44,7 +44,8 @@ public final class Main {
     String deployment;
     try {
       deployment = vertx.deployVerticle(tracker).await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Not only runtime exceptions: await() rethrows the failure as it is, e.g. the BindException of a taken port.
       LOG.error("Tracker failed to start (is port {} free?)", config.http().port(), e);
       vertx.close();
       System.exit(EXIT_DEPLOYMENT_FAILED);

@@ -50,13 +50,14 @@ public final class PublishPrograms {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    if (System.getProperty("aws.cborEnabled") == null && System.getenv("CBOR_ENABLED") == null) {
+    Environment env = Environment.system();
+    if (System.getProperty("aws.cborEnabled") == null && env.optional("CBOR_ENABLED").isEmpty()) {
       // JSON works against every endpoint, AWS's included; CBOR, the SDK's default, not against kinesalite.
       System.setProperty("aws.cborEnabled", "false");
     }
     PublisherConfig config;
     try {
-      config = PublisherConfig.fromEnvironment(Environment.system());
+      config = PublisherConfig.fromEnvironment(env);
     } catch (ConfigurationException e) {
       System.err.println(e.getMessage());
       System.exit(EXIT_INVALID);
