@@ -5,36 +5,25 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * A Redis URL, {@code redis[s]://[[user]:password@]host[:port][/database]}, checked once and kept with its parts.
  * It may carry a password, so neither {@link #toString()} nor any error built here shows it: log
  * {@link #redacted()}, hand {@link #connectionString()} only to the client.
+ *
+ * @param connectionString the URL as configured (scheme in lower case), for a client that parses it itself
+ * @param tls              whether to speak TLS ({@code rediss://}, ElastiCache in-transit encryption)
+ * @param host             the host
+ * @param port             the port, 6379 when none is given
+ * @param user             the ACL user, or null for the default user
+ * @param password         the AUTH password or token, or null
+ * @param database         the database index from the path, 0 when none is given
  */
-public final class RedisUrl {
+public record RedisUrl(String connectionString, boolean tls, String host, int port, String user, String password,
+    int database) {
 
   private static final int DEFAULT_PORT = 6379;
   private static final String HIDDEN = " (value not shown: it may hold a password)";
-
-  private final String connectionString;
-  private final boolean tls;
-  private final String host;
-  private final int port;
-  private final String user;
-  private final String password;
-  private final int database;
-
-  private RedisUrl(String connectionString, boolean tls, String host, int port, String user, String password,
-      int database) {
-    this.connectionString = connectionString;
-    this.tls = tls;
-    this.host = host;
-    this.port = port;
-    this.user = user;
-    this.password = password;
-    this.database = database;
-  }
 
   /**
    * Parses the value of {@code variable}. User and password may be percent-encoded; a lone user-info part
@@ -73,39 +62,6 @@ public final class RedisUrl {
         : password, database(variable, uri.getPath()));
   }
 
-  /** The URL as configured (scheme in lower case), for a client that parses it itself. Holds the password. */
-  public String connectionString() {
-    return connectionString;
-  }
-
-  /** Whether to speak TLS ({@code rediss://}, ElastiCache in-transit encryption). */
-  public boolean tls() {
-    return tls;
-  }
-
-  public String host() {
-    return host;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The ACL user, or null for the default user. */
-  public String user() {
-    return user;
-  }
-
-  /** The AUTH password or token, or null. */
-  public String password() {
-    return password;
-  }
-
-  /** The database index from the path (0 when none is given). */
-  public int database() {
-    return database;
-  }
-
   /** The URL with the password masked, safe to log: {@code rediss://app:***@cache.example:6379/2}. */
   public String redacted() {
     String credentials = password == null ? (user == null ? "" : user + "@")
@@ -117,17 +73,6 @@ public final class RedisUrl {
   @Override
   public String toString() {
     return redacted();
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof RedisUrl that && tls == that.tls && port == that.port && database == that.database
-        && host.equals(that.host) && Objects.equals(user, that.user) && Objects.equals(password, that.password);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(tls, host, port, user, password, database);
   }
 
   private static int database(String variable, String path) {

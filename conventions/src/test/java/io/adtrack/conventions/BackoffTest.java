@@ -3,39 +3,13 @@ package io.adtrack.conventions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adtrack.testkit.Draws;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-
-  /** Draws the largest value allowed: every delay is its ceiling. */
-  static final RandomGenerator HIGHEST = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return Long.MAX_VALUE;
-    }
-
-    @Override
-    public long nextLong(long bound) {
-      return bound - 1;
-    }
-  };
-
-  /** Draws the smallest value allowed. */
-  static final RandomGenerator LOWEST = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return 0;
-    }
-
-    @Override
-    public long nextLong(long bound) {
-      return 0;
-    }
-  };
 
   @Test
   void theCeiling_doublesWithEachFailure_upToTheCap() {
@@ -50,8 +24,8 @@ class BackoffTest {
 
   @Test
   void theDelay_isFullyJittered_betweenOneMillisecondAndTheCeiling() {
-    Backoff highest = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), HIGHEST);
-    Backoff lowest = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), LOWEST);
+    Backoff highest = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), Draws.highest());
+    Backoff lowest = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), Draws.lowest());
 
     assertThat(highest.delay(3)).isEqualTo(Duration.ofMillis(200));
     assertThat(lowest.delay(3)).isEqualTo(Duration.ofMillis(1));

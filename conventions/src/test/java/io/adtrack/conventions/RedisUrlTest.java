@@ -67,11 +67,4 @@ class RedisUrlTest {
     assertThatThrownBy(() -> RedisUrl.parse("REDIS_URL", "http://localhost:6379"))
         .hasMessageContaining("redis://host:port or rediss://host:port");
   }
-
-  @Test
-  void shouldCompareByParts() {
-    assertThat(RedisUrl.parse("A", "redis://localhost")).isEqualTo(RedisUrl.parse("B", "redis://localhost:6379/0"))
-        .hasSameHashCodeAs(RedisUrl.parse("B", "redis://localhost:6379/0"))
-        .isNotEqualTo(RedisUrl.parse("A", "rediss://localhost"));
-  }
 }

@@ -62,6 +62,13 @@ class KinesisConsumerHandlerTest {
         () -> new KinesisConsumerHandler(config));
   }
 
+  /** Invokes a handler writing to a new table with {@code event}, which must report no failure; returns the table. */
+  private String writtenWithoutFailures(KinesisEvent event) {
+    String table = TestTables.create(dynamoDb);
+    assertThat(invoke(handlerFor(table), event).getBatchItemFailures()).isEmpty();
+    return table;
+  }
+
   private static StreamsEventResponse invoke(KinesisConsumerHandler handler, KinesisEvent event) {
     return handler.handleRequest(event, new LocalLambdaContext("kinesis-consumer", Duration.ofSeconds(30)));
   }
@@ -73,11 +80,8 @@ class KinesisConsumerHandlerTest {
   @ParameterizedTest
   @Event(value = FIXTURE, type = KinesisEvent.class)
   void shouldWriteOneItemPerRecord_withEveryFieldAndAnExpiry(KinesisEvent event) {
-    String table = TestTables.create(dynamoDb);
+    String table = writtenWithoutFailures(event);
 
-    StreamsEventResponse response = invoke(handlerFor(table), event);
-
-    assertThat(response.getBatchItemFailures()).isEmpty();
     Map<String, Map<String, AttributeValue>> items = TestTables.itemsById(dynamoDb, table);
     assertThat(items).hasSize(event.getRecords().size());
     assertThat(items.get("0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e01")).containsOnly(
@@ -111,11 +115,8 @@ class KinesisConsumerHandlerTest {
   @ParameterizedTest
   @Event(value = FIXTURE, type = KinesisEvent.class)
   void shouldListAProgramsEventsByTime_throughTheByProgramIndex(KinesisEvent event) {
-    String table = TestTables.create(dynamoDb);
+    String table = writtenWithoutFailures(event);
 
-    StreamsEventResponse response = invoke(handlerFor(table), event);
-
-    assertThat(response.getBatchItemFailures()).isEmpty();
     // A global secondary index is eventually consistent in DynamoDB: poll rather than read once.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(byProgram(table, "212313")).containsExactly(
         "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e01",

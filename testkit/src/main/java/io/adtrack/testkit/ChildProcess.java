@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,24 +23,18 @@ import org.slf4j.LoggerFactory;
  * A process started by a test, by {@code ./run} or by a benchmark: the tracker's jar, an emulator, a baseline. Its
  * output goes to a log file or is passed through line by line with a prefix; it is stopped the way ECS stops a task,
  * SIGTERM first and SIGKILL only after a grace period, so a tracker gets to flush.
+ *
+ * @param name    what logs call it
+ * @param process the running process
+ * @param log     the file its output goes to, or null when it is passed through or discarded
+ * @param output  completes once all its output has been passed through (at once when there is none to pass)
  */
-public final class ChildProcess implements AutoCloseable {
+public record ChildProcess(String name, Process process, Path log, CompletableFuture<Void> output)
+    implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
   /** How long a killed process may take to go. */
   private static final Duration KILL_WAIT = Duration.ofSeconds(5);
-
-  private final String name;
-  private final Process process;
-  private final Thread pump;
-  private final Path log;
-
-  private ChildProcess(String name, Process process, Thread pump, Path log) {
-    this.name = name;
-    this.process = process;
-    this.pump = pump;
-    this.log = log;
-  }
 
   /** A process to start: {@code command} as given, this process's environment, output discarded. */
   public static Builder of(String name, List<String> command) {
@@ -57,15 +53,6 @@ public final class ChildProcess implements AutoCloseable {
     command.addAll(flags);
     command.addAll(launch);
     return command;
-  }
-
-  public String name() {
-    return name;
-  }
-
-  /** The file its output goes to, or null when it is passed through or discarded. */
-  public Path log() {
-    return log;
   }
 
   public long pid() {
@@ -95,9 +82,10 @@ public final class ChildProcess implements AutoCloseable {
         LOG.warn("{} did not stop within {} s of SIGTERM: killing it", name, grace.toSeconds());
         process.destroyForcibly().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       }
-      if (pump != null) {
-        pump.join(KILL_WAIT.toMillis());
-      }
+      output.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return process.isAlive() ? -1 : process.exitValue();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("output of {} not passed through to the end", name, e);
       return process.isAlive() ? -1 : process.exitValue();
     } catch (InterruptedException e) {
       process.destroyForcibly();
@@ -175,14 +163,16 @@ public final class ChildProcess implements AutoCloseable {
         throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
       }
       LOG.info("Started {} (pid {})", name, process.pid());
-      Thread pump = passThrough == null ? null : pump(process, passThrough, prefix, name);
+      CompletableFuture<Void> output = passThrough == null ? CompletableFuture.completedFuture(null)
+          : pump(process, passThrough, prefix, name);
       if (killOnJvmExit) {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-kill"));
       }
-      return new ChildProcess(name, process, pump, log);
+      return new ChildProcess(name, process, log, output);
     }
 
-    private static Thread pump(Process process, PrintStream out, String prefix, String name) {
+    private static CompletableFuture<Void> pump(Process process, PrintStream out, String prefix, String name) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
       Thread thread = new Thread(() -> {
         try (BufferedReader reader = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -193,11 +183,13 @@ public final class ChildProcess implements AutoCloseable {
         } catch (IOException e) {
           // The child closed its end (it exited): there is nothing more to pass through.
           LOG.debug("output of {} closed", name, e);
+        } finally {
+          done.complete(null);
         }
       }, name + "-output");
       thread.setDaemon(true);
       thread.start();
-      return thread;
+      return done;
     }
   }
 }

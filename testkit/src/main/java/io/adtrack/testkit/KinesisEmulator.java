@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -158,20 +159,28 @@ public final class KinesisEmulator implements AutoCloseable {
   /** Every record on the stream so far, all shards, from the trim horizon. */
   public List<Record> readAll(String stream) {
     List<Record> records = new ArrayList<>();
+    readPages(stream, 10_000, (shardId, page) -> records.addAll(page));
+    return records;
+  }
+
+  /**
+   * Reads every shard from the trim horizon up to what is on it now, handing over each non-empty GetRecords page
+   * (at most {@code limit} records) with its shard id, in order.
+   */
+  public void readPages(String stream, int limit, BiConsumer<String, List<Record>> pages) {
     for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
       String iterator = client.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
           .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
       while (iterator != null) {
         String current = iterator;
-        GetRecordsResponse response = client.getRecords(b -> b.shardIterator(current).limit(10_000));
-        records.addAll(response.records());
+        GetRecordsResponse response = client.getRecords(b -> b.shardIterator(current).limit(limit));
         if (response.records().isEmpty()) {
           break;
         }
+        pages.accept(shard.shardId(), response.records());
         iterator = response.nextShardIterator();
       }
     }
-    return records;
   }
 
   private void awaitListening() {

@@ -20,29 +20,18 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * key = programId so one program's changes land on one shard. Entries Kinesis rejects (throttling, internal errors)
  * are retried after a {@link Backoff}. Order across retries does not matter: the updater applies a version only when
  * it is newer than the stored one.
+ *
+ * @param kinesis     the client to publish with (not closed here)
+ * @param stream      the core-data stream
+ * @param maxAttempts PutRecords calls per document at most
+ * @param backoff     the wait between rounds, by how many rounds failed so far
  */
-public final class KinesisProgramPublisher {
+public record KinesisProgramPublisher(KinesisClient kinesis, String stream, int maxAttempts, Backoff backoff) {
 
   private static final Logger LOG = LoggerFactory.getLogger(KinesisProgramPublisher.class);
 
   static final int MAX_RECORDS_PER_CALL = 500;
   static final int MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
-
-  private final KinesisClient kinesis;
-  private final String stream;
-  private final int maxAttempts;
-  private final Backoff backoff;
-
-  /**
-   * @param maxAttempts PutRecords calls per document at most
-   * @param backoff     the wait between rounds, by how many rounds failed so far
-   */
-  public KinesisProgramPublisher(KinesisClient kinesis, String stream, int maxAttempts, Backoff backoff) {
-    this.kinesis = kinesis;
-    this.stream = stream;
-    this.maxAttempts = maxAttempts;
-    this.backoff = backoff;
-  }
 
   /**
    * Sends every document; the summary lists the ones still failing after the last attempt. A request Kinesis

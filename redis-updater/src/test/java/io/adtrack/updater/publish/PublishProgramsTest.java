@@ -104,7 +104,7 @@ class PublishProgramsTest {
         .hasSize(count).allMatch(key -> key.startsWith(prefix));
 
     CoreDataUpdater updater = new CoreDataUpdater(new ProgramValidator(), new ProgramStore(client));
-    LambdaFeed.Fed fed = new LambdaFeed(kinesis.client(), stream, 100).feedAll(new RedisUpdaterHandler(updater));
+    LambdaFeed.Fed fed = new LambdaFeed(kinesis, stream, 100).feedAll(new RedisUpdaterHandler(updater));
 
     assertThat(fed.records()).isEqualTo(count);
     assertThat(fed.failures()).isEmpty();
@@ -131,7 +131,7 @@ class PublishProgramsTest {
 
     assertThat(publish(stream, file)).as(stderr()).isZero();
     assertThat(stdout()).contains("sent 4 of 4 program documents (3 upserts, 1 deletions)");
-    LambdaFeed.Fed fed = new LambdaFeed(kinesis.client(), stream, 100)
+    LambdaFeed.Fed fed = new LambdaFeed(kinesis, stream, 100)
         .feedAll(new RedisUpdaterHandler(new CoreDataUpdater(new ProgramValidator(), new ProgramStore(client))));
 
     assertThat(fed.failures()).isEmpty();

@@ -31,11 +31,22 @@ class SendScheduleTest {
     return Backoff.exponential(base, cap, Draws.highest());
   }
 
+  /** A schedule over this test's buffer, up to four calls in flight. */
+  private SendSchedule schedule(Duration linger, Backoff backoff) {
+    return new SendSchedule(buffer, linger, 4, backoff);
+  }
+
   private void offer(String prefix, int count) {
     for (int i = 0; i < count; i++) {
       assertThat(buffer.offer(new PendingRecord(prefix + i, new byte[] {(byte) i})))
           .isEqualTo(ProducerBuffer.Offer.ACCEPTED);
     }
+  }
+
+  /** Offers {@code count} records and takes the batch the schedule sends now. */
+  private List<PendingRecord> offerAndTake(SendSchedule schedule, String prefix, int count) {
+    offer(prefix, count);
+    return schedule.nextBatch(now());
   }
 
   private long now() {
@@ -48,7 +59,7 @@ class SendScheduleTest {
 
   @Test
   void aPartialBatch_waitsForItsLinger_thenGoesWhole() {
-    SendSchedule schedule = new SendSchedule(buffer, LINGER, 4, predictable(LINGER, LINGER));
+    SendSchedule schedule = schedule(LINGER, predictable(LINGER, LINGER));
     long acceptedAt = now();
     offer("m", 6);
 
@@ -64,7 +75,7 @@ class SendScheduleTest {
 
   @Test
   void fullBatches_goAtOnce_andTheRestLingers() {
-    SendSchedule schedule = new SendSchedule(buffer, LINGER, 4, predictable(LINGER, LINGER));
+    SendSchedule schedule = schedule(LINGER, predictable(LINGER, LINGER));
     offer("m", 1_200);
 
     assertThat(schedule.nextBatch(now())).hasSize(500);
@@ -75,7 +86,7 @@ class SendScheduleTest {
 
   @Test
   void whenFlushing_aPartialBatchGoesAtOnce() {
-    SendSchedule schedule = new SendSchedule(buffer, Duration.ofSeconds(10), 4, predictable(LINGER, LINGER));
+    SendSchedule schedule = schedule(Duration.ofSeconds(10), predictable(LINGER, LINGER));
     offer("m", 3);
     assertThat(schedule.nextBatch(now())).isEmpty();
 
@@ -87,8 +98,7 @@ class SendScheduleTest {
   @Test
   void noMoreThanMaxInFlightCalls_areOutAtOnce() {
     SendSchedule schedule = new SendSchedule(buffer, LINGER, 2, predictable(LINGER, LINGER));
-    offer("m", 1_500);
-    List<PendingRecord> first = schedule.nextBatch(now());
+    List<PendingRecord> first = offerAndTake(schedule, "m", 1_500);
     assertThat(schedule.nextBatch(now())).hasSize(500);
 
     assertThat(schedule.nextBatch(now())).as("two calls out").isEmpty();
@@ -101,9 +111,8 @@ class SendScheduleTest {
   @Test
   void onlyTheRefusedEntries_goAgain_eachAfterItsOwnBackoff() {
     Backoff backoff = predictable(Duration.ofMillis(10), Duration.ofSeconds(1));
-    SendSchedule schedule = new SendSchedule(buffer, Duration.ZERO, 4, backoff);
-    offer("m", 6);
-    List<PendingRecord> batch = schedule.nextBatch(now());
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
+    List<PendingRecord> batch = offerAndTake(schedule, "m", 6);
     List<PendingRecord> refused = List.of(batch.get(1), batch.get(3), batch.get(5));
 
     schedule.stored(batch, refused, now());
@@ -120,10 +129,9 @@ class SendScheduleTest {
   @Test
   void aRecordRefusedAgain_waitsLongerEachTime() {
     Backoff backoff = predictable(Duration.ofMillis(10), Duration.ofSeconds(1));
-    SendSchedule schedule = new SendSchedule(buffer, Duration.ZERO, 4, backoff);
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
     offer("stubborn", 1);
-    offer("fine", 1);
-    List<PendingRecord> first = schedule.nextBatch(now());
+    List<PendingRecord> first = offerAndTake(schedule, "fine", 1);
     schedule.stored(first, List.of(first.get(0)), now());
     ticker.advance(backoff.ceiling(1));
     List<PendingRecord> second = schedule.nextBatch(now());
@@ -147,8 +155,7 @@ class SendScheduleTest {
     // own backoff reaches in a few rounds: pausing the whole sender would show in the time everything takes.
     Duration cap = Duration.ofSeconds(10);
     SplittableRandom throttling = new SplittableRandom(42);
-    SendSchedule schedule = new SendSchedule(buffer, LINGER, 4,
-        Backoff.exponential(LINGER, cap, new SplittableRandom(7)));
+    SendSchedule schedule = schedule(LINGER, Backoff.exponential(LINGER, cap, new SplittableRandom(7)));
     int total = 10_000;
     offer("m", total);
     long start = now();
@@ -179,9 +186,8 @@ class SendScheduleTest {
   @Test
   void aCallThatFailsWhole_pausesTheWholeSender_newRecordsIncluded() {
     Backoff backoff = predictable(Duration.ofMillis(50), Duration.ofMillis(100));
-    SendSchedule schedule = new SendSchedule(buffer, Duration.ZERO, 4, backoff);
-    offer("first", 1);
-    List<PendingRecord> batch = schedule.nextBatch(now());
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
+    List<PendingRecord> batch = offerAndTake(schedule, "first", 1);
 
     schedule.callFailed(batch, now());
     offer("second", 1);
@@ -202,9 +208,8 @@ class SendScheduleTest {
   @Test
   void aCallThatStoresNothing_pausesTheWholeSender_andOneThatStoresAnythingEndsThePause() {
     Backoff backoff = predictable(Duration.ofMillis(50), Duration.ofSeconds(1));
-    SendSchedule schedule = new SendSchedule(buffer, Duration.ZERO, 4, backoff);
-    offer("a", 2);
-    List<PendingRecord> refusedWhole = schedule.nextBatch(now());
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
+    List<PendingRecord> refusedWhole = offerAndTake(schedule, "a", 2);
     schedule.stored(refusedWhole, refusedWhole, now());
     offer("b", 1);
     assertThat(schedule.nextBatch(now())).as("paused").isEmpty();
@@ -220,10 +225,9 @@ class SendScheduleTest {
 
   @Test
   void recordsRefusedByOneAnswer_goAgainTogether_notAsASplinterOfSmallCalls() {
-    SendSchedule schedule = new SendSchedule(buffer, Duration.ZERO, 4,
+    SendSchedule schedule = schedule(Duration.ZERO,
         Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), new SplittableRandom(3)));
-    offer("m", 500);
-    List<PendingRecord> batch = schedule.nextBatch(now());
+    List<PendingRecord> batch = offerAndTake(schedule, "m", 500);
 
     schedule.stored(batch, batch.subList(0, 100), now());
     ticker.advance(Duration.ofNanos(schedule.nextWakeUpNanos(now()).orElseThrow() - now()));

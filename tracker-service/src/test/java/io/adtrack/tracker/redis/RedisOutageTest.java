@@ -9,6 +9,7 @@ import io.adtrack.tracker.TrackerHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,14 +19,19 @@ class RedisOutageTest {
   @RegisterExtension
   static final TrackerHarness harness = TrackerHarness.withEnv(Map.of("REDIS_TIMEOUT_MS", "300"));
 
-  @Test
-  void duringAnOutage_cachedProgramsAre200_uncachedAre503_andNotReady_thenAfterwardsAllIsCurrentAgain() {
-    String cached = uniqueId("cached");
-    String uncached = uniqueId("uncached");
+  private final String cached = uniqueId("cached");
+  private final String uncached = uniqueId("uncached");
+
+  /** Two programs in Redis, only one of them in L1 yet. */
+  @BeforeEach
+  void storeTwoPrograms_andCacheOne() {
     harness.storeProgram(program(cached, 1, Map.of()));
     harness.storeProgram(program(uncached, 1, Map.of()));
     assertThat(harness.get("/event/" + cached).statusCode()).isEqualTo(200);
+  }
 
+  @Test
+  void duringAnOutage_cachedProgramsAre200_uncachedAre503_andNotReady_thenAfterwardsAllIsCurrentAgain() {
     harness.redisProxy().cut();
     try {
       await().atMost(TrackerHarness.PATIENCE).until(() -> harness.get("/health/ready").statusCode() == 503);
@@ -64,12 +70,6 @@ class RedisOutageTest {
 
   @Test
   void aRedisThatStopsAnswering_failsAMissWithinRedisTimeout_as503_neverAsA404() {
-    String cached = uniqueId("cached");
-    String uncached = uniqueId("uncached");
-    harness.storeProgram(program(cached, 1, Map.of()));
-    harness.storeProgram(program(uncached, 1, Map.of()));
-    assertThat(harness.get("/event/" + cached).statusCode()).isEqualTo(200);
-
     harness.redisProxy().stall();
     try {
       HttpResponse<Buffer> miss = harness.get("/event/" + uncached);
