@@ -74,9 +74,9 @@ public record ChildProcess(String name, Process process, Path log, CompletableFu
    * @return its exit code; -1 when it could not be waited for
    */
   public int stop(Duration grace) {
-    if (process.isAlive()) {
-      process.destroy();
-    }
+    // Through the handle: Process.destroy() would also close our end of its output, losing what it prints while
+    // it shuts down (a tracker's flush summary).
+    process.toHandle().destroy();
     try {
       if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("{} did not stop within {} s of SIGTERM: killing it", name, grace.toSeconds());
