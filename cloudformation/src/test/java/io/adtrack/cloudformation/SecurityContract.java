@@ -295,12 +295,7 @@ final class SecurityContract {
     if (!Boolean.TRUE.equals(queue.get("SqsManagedSseEnabled")) && queue.get("KmsMasterKeyId") == null) {
       problems.add("not encrypted at rest (SqsManagedSseEnabled or KmsMasterKeyId)");
     }
-    boolean tlsOnly = template.propertiesOfType("AWS::SQS::QueuePolicy").values().stream()
-        .filter(policy -> template.referencedResources(policy.get("Queues")).contains(id))
-        .anyMatch(policy -> deniesRequestsWithoutTls(map(policy.get("PolicyDocument")), "sqs"));
-    if (!tlsOnly) {
-      problems.add("takes requests without TLS (an AWS::SQS::QueuePolicy denying aws:SecureTransport false)");
-    }
+    problems.addAll(tlsOnlyByPolicy(template, id, "AWS::SQS::QueuePolicy", "Queues", "sqs"));
     return problems;
   }
 
@@ -316,12 +311,7 @@ final class SecurityContract {
     if (bucket.get("BucketEncryption") == null) {
       problems.add("no BucketEncryption");
     }
-    boolean tlsOnly = template.propertiesOfType("AWS::S3::BucketPolicy").values().stream()
-        .filter(policy -> template.referencedResources(policy.get("Bucket")).contains(id))
-        .anyMatch(policy -> deniesRequestsWithoutTls(map(policy.get("PolicyDocument")), "s3"));
-    if (!tlsOnly) {
-      problems.add("takes requests without TLS (an AWS::S3::BucketPolicy denying aws:SecureTransport false)");
-    }
+    problems.addAll(tlsOnlyByPolicy(template, id, "AWS::S3::BucketPolicy", "Bucket", "s3"));
     return problems;
   }
 
@@ -337,6 +327,16 @@ final class SecurityContract {
             .filter(efs -> !"ENABLED".equals(map(efs).get("TransitEncryption")))
             .forEach(efs -> problems.add(taskId + " mounts it without TransitEncryption ENABLED")));
     return problems;
+  }
+
+  /** A store whose policy is a resource of its own (queue, bucket): some such policy of it must refuse plain HTTP. */
+  private static List<String> tlsOnlyByPolicy(Template template, String id, String policyType, String storeProperty,
+      String service) {
+    boolean tlsOnly = template.propertiesOfType(policyType).values().stream()
+        .filter(policy -> template.referencedResources(policy.get(storeProperty)).contains(id))
+        .anyMatch(policy -> deniesRequestsWithoutTls(map(policy.get("PolicyDocument")), service));
+    return tlsOnly ? List.of()
+        : List.of("takes requests without TLS (an " + policyType + " denying aws:SecureTransport false)");
   }
 
   /** Whether a policy document denies every action of the service to everyone when the request is not over TLS. */
