@@ -4,6 +4,7 @@ import static io.adtrack.cloudformation.Template.list;
 import static io.adtrack.cloudformation.Template.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.Test;
  * are SecurityContractTest's.
  */
 class TemplateContractTest {
+
+  /** The tracker's CPU per call that docs/capacity.md sizes the tasks with (measured 17-23 µs, plus a margin). */
+  private static final double PLANNED_CPU_MICROS_PER_CALL = 30;
 
   private static final String CONSUMER_HANDLER = "io.adtrack.consumer.KinesisConsumerHandler::handleRequest";
   private static final String UPDATER_HANDLER = "io.adtrack.updater.RedisUpdaterHandler::handleRequest";
@@ -244,6 +248,18 @@ class TemplateContractTest {
   }
 
   @Test
+  void bothScalingPoliciesAimAtTheLoadOfDocsCapacity() {
+    // docs/capacity.md plans 30 µs of CPU per call: a task of TaskCpu's vCPUs at TargetCpuPercent serves this many
+    // calls a second, which is what TargetRequestsPerTarget (per minute) must ask of it too.
+    double vcpus = Integer.parseInt(String.valueOf(parameterDefault("TaskCpu"))) / 1024.0;
+    int cpuPercent = (Integer) parameterDefault("TargetCpuPercent");
+    double callsPerSecond = vcpus * 1_000_000 * cpuPercent / 100 / PLANNED_CPU_MICROS_PER_CALL;
+
+    assertThat((Integer) parameterDefault("TargetRequestsPerTarget") / 60.0)
+        .isCloseTo(callsPerSecond, withinPercentage(1));
+  }
+
+  @Test
   void outputsGiveTheEndpointStreamsAndTable() {
     assertThat(template.outputs()).containsKeys("EndpointUrl", "TrackingEventsStreamName",
         "CoreDataUpdatesStreamName", "EventTableName", "DashboardUrl");
@@ -287,6 +303,10 @@ class TemplateContractTest {
 
   private static boolean isEndpointOverride(String name) {
     return name.startsWith("AWS_ENDPOINT_URL");
+  }
+
+  private static Object parameterDefault(String name) {
+    return map(template.parameters().get(name)).get("Default");
   }
 
   private static Map<String, Object> trackerContainer() {
