@@ -154,8 +154,7 @@ public final class TrackerApplication {
                 .map(kinesisId -> List.of(cacheId, redisId, kinesisId))))
         .compose(ids -> {
           backendDeployments = ids;
-          return vertx.deployVerticle(() -> new HttpVerticle(config.httpPort(), config.maxBodyBytes(),
-                  config.maxEventsPerRequest(), intake, readiness, registry, boundPort),
+          return vertx.deployVerticle(() -> new HttpVerticle(config, intake, readiness, registry, boundPort),
               new DeploymentOptions().setInstances(config.httpInstances()));
         })
         .onSuccess(id -> httpDeployment = id)

@@ -51,6 +51,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   private Vertx vertx;
   private Redis redisDirect;
   private WebClient http;
+  private Map<String, String> baseEnv;
   private Map<String, String> env;
   private TrackerApplication tracker;
 
@@ -82,12 +83,27 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
         "EVENT_STREAM", stream,
         "KINESIS_LINGER_MS", "10"));
     env.putAll(overrides);
+    baseEnv = Map.copyOf(env);
     startTracker();
   }
 
   public void startTracker() {
     tracker = TrackerApplication.start(vertx, TrackerConfig.fromEnvironment(env)).await();
     awaitReady();
+  }
+
+  /**
+   * Makes the tracker run with the class's environment plus {@code settings} (an empty map: the class's own),
+   * restarting it on the same port, stream and Redis when that is not what it runs with already.
+   */
+  public void useSettings(Map<String, String> settings) {
+    Map<String, String> wanted = new HashMap<>(baseEnv);
+    wanted.putAll(settings);
+    if (!wanted.equals(env)) {
+      stopTracker();
+      env = wanted;
+      startTracker();
+    }
   }
 
   /** Stops the tracker the way SIGTERM does (HTTP off, flush, close). */

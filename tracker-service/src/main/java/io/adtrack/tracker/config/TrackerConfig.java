@@ -1,13 +1,18 @@
 package io.adtrack.tracker.config;
 
+import io.adtrack.tracker.client.IpAnonymization;
+import io.adtrack.tracker.client.RefererDetail;
 import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Every setting of the tracker, read once at start-up from environment variables (see the README's configuration
@@ -32,6 +37,11 @@ import java.util.function.Function;
  * @param shutdownTimeout       SHUTDOWN_TIMEOUT_SECONDS: deadline for flushing the buffer on SIGTERM
  * @param maxBodyBytes          MAX_BODY_BYTES: POST /events body limit (then 413)
  * @param maxEventsPerRequest   MAX_EVENTS_PER_REQUEST: events in one POST /events (then 413)
+ * @param corsAllowedOrigins    CORS_ALLOWED_ORIGINS: web origins whose pages may read answers and POST JSON
+ * @param trustedProxies        TRUSTED_PROXIES: reverse proxies in front of the tracker that append to
+ *                              X-Forwarded-For (the ALB is one); the client IP is the hop left of them
+ * @param ipAnonymization       IP_ANONYMIZATION: what is left of the client IP in the event
+ * @param refererDetail         REFERER_DETAIL: how much of the Referer the event keeps
  */
 public record TrackerConfig(
     int httpPort,
@@ -52,7 +62,11 @@ public record TrackerConfig(
     int kinesisMaxInFlight,
     Duration shutdownTimeout,
     int maxBodyBytes,
-    int maxEventsPerRequest) {
+    int maxEventsPerRequest,
+    CorsOrigins corsAllowedOrigins,
+    int trustedProxies,
+    IpAnonymization ipAnonymization,
+    RefererDetail refererDetail) {
 
   /** Every environment variable the tracker reads; the deployment templates must name each one. */
   public static final List<String> ENVIRONMENT_VARIABLES = List.of(
@@ -60,7 +74,7 @@ public record TrackerConfig(
       "AWS_ENDPOINT_URL", "EVENT_STREAM", "CORE_DATA_STREAM", "EVENT_TABLE", "CACHE_MAX_ENTRIES",
       "CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_SECONDS", "KINESIS_LINGER_MS", "KINESIS_BUFFER_MAX_RECORDS",
       "KINESIS_BUFFER_MAX_BYTES", "KINESIS_MAX_IN_FLIGHT", "SHUTDOWN_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
-      "MAX_EVENTS_PER_REQUEST");
+      "MAX_EVENTS_PER_REQUEST", "CORS_ALLOWED_ORIGINS", "TRUSTED_PROXIES", "IP_ANONYMIZATION", "REFERER_DETAIL");
 
   /** {@link #redisUrl()} without its user info, safe to log. */
   public String redisUrlForLogs() {
@@ -116,7 +130,11 @@ public record TrackerConfig(
         read.integer("KINESIS_MAX_IN_FLIGHT", 8, 1, 256),
         Duration.ofSeconds(read.integer("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600)),
         read.integer("MAX_BODY_BYTES", 1 << 20, 1_024, 64 << 20),
-        read.integer("MAX_EVENTS_PER_REQUEST", 500, 1, 100_000));
+        read.integer("MAX_EVENTS_PER_REQUEST", 500, 1, 100_000),
+        CorsOrigins.parse("CORS_ALLOWED_ORIGINS", read.string("CORS_ALLOWED_ORIGINS", "*")),
+        read.integer("TRUSTED_PROXIES", 0, 0, 16),
+        read.choice("IP_ANONYMIZATION", IpAnonymization.TRUNCATE),
+        read.choice("REFERER_DETAIL", RefererDetail.PATH));
   }
 
   /** Parses values, naming the variable in every error so ops can fix the task definition. */
@@ -141,6 +159,22 @@ public record TrackerConfig(
         throw new IllegalArgumentException(name + "=" + raw + " is out of range [" + min + ", " + max + "]");
       }
       return value;
+    }
+
+    /** One of an enum's constants, named in any case ({@code truncate} for TRUNCATE). */
+    <E extends Enum<E>> E choice(String name, E fallback) {
+      String raw = string(name, null);
+      if (raw == null) {
+        return fallback;
+      }
+      E[] choices = fallback.getDeclaringClass().getEnumConstants();
+      for (E choice : choices) {
+        if (choice.name().equalsIgnoreCase(raw)) {
+          return choice;
+        }
+      }
+      throw new IllegalArgumentException(name + "=" + raw + " must be one of " + Arrays.stream(choices)
+          .map(choice -> choice.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
     }
 
     Optional<URI> optionalUri(String name) {

@@ -3,6 +3,8 @@ package io.adtrack.tracker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adtrack.tracker.client.IpAnonymization;
+import io.adtrack.tracker.client.RefererDetail;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +21,31 @@ class TrackerConfigTest {
     assertThat(config.cacheMaxEntries()).isEqualTo(100_000);
     assertThat(config.cacheTtl()).hasMinutes(10);
     assertThat(config.eventStream()).isEqualTo("tracking-events");
+    assertThat(config.corsAllowedOrigins().allowsAny()).isTrue();
+    assertThat(config.trustedProxies()).isZero();
+    assertThat(config.ipAnonymization()).isEqualTo(IpAnonymization.TRUNCATE);
+    assertThat(config.refererDetail()).isEqualTo(RefererDetail.PATH);
+  }
+
+  @Test
+  void thePrivacySettings_areReadInAnyCase() {
+    TrackerConfig config = TrackerConfig.fromEnvironment(Map.of("TRUSTED_PROXIES", "2", "IP_ANONYMIZATION", "Drop",
+        "REFERER_DETAIL", "origin", "CORS_ALLOWED_ORIGINS", "https://publisher.example"));
+
+    assertThat(config.trustedProxies()).isEqualTo(2);
+    assertThat(config.ipAnonymization()).isEqualTo(IpAnonymization.DROP);
+    assertThat(config.refererDetail()).isEqualTo(RefererDetail.ORIGIN);
+    assertThat(config.corsAllowedOrigins().origins()).containsExactly("https://publisher.example");
+  }
+
+  @Test
+  void aChoiceOutsideItsValues_namesTheValuesAllowed() {
+    assertThatThrownBy(() -> TrackerConfig.fromEnvironment(Map.of("IP_ANONYMIZATION", "hash")))
+        .hasMessage("IP_ANONYMIZATION=hash must be one of truncate, drop, off");
+    assertThatThrownBy(() -> TrackerConfig.fromEnvironment(Map.of("REFERER_DETAIL", "none")))
+        .hasMessage("REFERER_DETAIL=none must be one of path, origin, full");
+    assertThatThrownBy(() -> TrackerConfig.fromEnvironment(Map.of("TRUSTED_PROXIES", "-1")))
+        .hasMessageContaining("TRUSTED_PROXIES");
   }
 
   @ParameterizedTest
