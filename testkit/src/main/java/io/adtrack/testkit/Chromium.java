@@ -38,7 +38,11 @@ public final class Chromium {
    * @throws IllegalStateException with a one-line message saying what to install
    */
   public static synchronized Path executable() {
-    String configured = System.getenv(VARIABLE);
+    return executable(System.getenv(VARIABLE), System.getProperty("user.name"), DEBIAN_PATHS);
+  }
+
+  /** {@link #executable()} with what it reads from the machine passed in, so the choices can be tested. */
+  static Path executable(String configured, String user, List<Path> debianPaths) {
     if (configured != null && !configured.isBlank()) {
       Path path = Path.of(configured.trim());
       if (!Files.isExecutable(path)) {
@@ -46,20 +50,20 @@ public final class Chromium {
       }
       return path;
     }
-    Optional<Path> installed = find();
+    Optional<Path> installed = find(debianPaths);
     if (installed.isPresent()) {
       return installed.get();
     }
-    if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(APT_GET)) {
+    if (!"root".equals(user) || !Files.isExecutable(APT_GET)) {
       throw new IllegalStateException(MISSING);
     }
     install();
-    return find().orElseThrow(() -> new IllegalStateException("apt-get installed chromium, yet none of "
-        + DEBIAN_PATHS + " exists; " + MISSING));
+    return find(debianPaths).orElseThrow(() -> new IllegalStateException("apt-get installed chromium, yet none of "
+        + debianPaths + " exists; " + MISSING));
   }
 
-  private static Optional<Path> find() {
-    return DEBIAN_PATHS.stream().filter(Files::isExecutable).findFirst();
+  private static Optional<Path> find(List<Path> candidates) {
+    return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
   private static void install() {
