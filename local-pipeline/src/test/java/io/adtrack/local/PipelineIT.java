@@ -141,11 +141,36 @@ class PipelineIT {
       assertThat(expiresAt).isBetween(receivedAt / 1000 + Duration.ofDays(89).toSeconds(),
           receivedAt / 1000 + Duration.ofDays(91).toSeconds());
       assertThat(item).doesNotContainKey("checksum");
+      assertThat(item.get("privacy").s()).isEqualTo("IP_TRUNCATED");
+      assertThat(item.get("clientIp").s()).isIn("127.0.0.0", "::");
     });
     assertThat(items).filteredOn(item -> item.containsKey("params"))
         .extracting(item -> item.get("params").m().getOrDefault("campaign",
             item.get("params").m().get("batch")).s())
         .contains("c0", "c4", "b0", "b4");
+  }
+
+  @Test
+  void shouldPersistAnOptedOutCall_withoutPersonalData_sayingSoInThePrivacyAttribute() {
+    String programId = newProgramId("opted-out");
+    publishAndAwaitStored(program(programId, "Opted Out", 4343, 1));
+
+    assertThat(E2e.get(tracker, "/pixel/" + programId, "Sec-GPC", "1", "Referer",
+        "https://publisher.example/a?reader=alice").statusCode()).isEqualTo(200);
+    assertThat(E2e.get(tracker, "/pixel/" + programId, "Referer", "https://publisher.example/a?reader=alice")
+        .statusCode()).isEqualTo(200);
+
+    List<Map<String, AttributeValue>> items = awaitItems(programId, 2);
+    assertThat(items).filteredOn(item -> item.get("privacy").s().equals("LIMITED")).singleElement()
+        .satisfies(item -> {
+          assertThat(item).doesNotContainKeys("clientIp", "userAgent");
+          assertThat(item.get("referer").s()).isEqualTo("https://publisher.example");
+        });
+    assertThat(items).filteredOn(item -> item.get("privacy").s().equals("IP_TRUNCATED")).singleElement()
+        .satisfies(item -> {
+          assertThat(item.get("userAgent").s()).isEqualTo(E2e.USER_AGENT);
+          assertThat(item.get("referer").s()).isEqualTo("https://publisher.example/a");
+        });
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import io.adtrack.conventions.Backoff;
 import io.adtrack.tracker.cache.CacheVerticle;
 import io.adtrack.tracker.cache.ProgramCache;
+import io.adtrack.tracker.client.ClientReader;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.event.EventIntake;
 import io.adtrack.tracker.health.Readiness;
@@ -87,6 +88,9 @@ public final class TrackerVerticle extends VerticleBase {
     KinesisHealth kinesisHealth = new KinesisHealth();
     Readiness readiness = new Readiness(subscription, kinesisHealth, buffer);
     EventIntake intake = new EventIntake(cache, buffer, metrics);
+    TrackerConfig.Clients clientSettings = config.clients();
+    ClientReader clients = new ClientReader(clientSettings.trustedProxies(), clientSettings.ipAnonymization(),
+        clientSettings.refererDetail());
     metrics.gauge("tracker.buffer.records", "Events accepted and not yet stored by Kinesis", buffer::depth);
     metrics.gauge("tracker.buffer.bytes", "Bytes of those events", buffer::depthBytes);
     metrics.gauge("tracker.cache.size", "Entries in L1 (programs, unknown ids, tombstones)", cache::size);
@@ -97,7 +101,7 @@ public final class TrackerVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(new KinesisVerticle(KinesisApi.of(kinesis.client()), buffer,
             kinesisSettings, KINESIS_RETRY, config.shutdownTimeout(), metrics, kinesisHealth, ticker)))
         .compose(id -> vertx.deployVerticle(() -> {
-          HttpVerticle instance = new HttpVerticle(config.http(), intake, readiness, registry);
+          HttpVerticle instance = new HttpVerticle(config.http(), clients, intake, readiness, registry);
           http.add(instance);
           return instance;
         }, new DeploymentOptions().setInstances(config.http().instances())))

@@ -54,6 +54,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   private Vertx vertx;
   private Redis redisDirect;
   private WebClient http;
+  private Map<String, String> baseEnv;
   private Map<String, String> env;
   private TrackerVerticle tracker;
   private String deployment;
@@ -85,6 +86,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
         "EVENT_STREAM", stream,
         "KINESIS_LINGER_MS", "10"));
     env.putAll(overrides);
+    baseEnv = Map.copyOf(env);
     startTracker();
   }
 
@@ -102,6 +104,20 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     tracker = tracker(env, kinesisProxy.port());
     deployment = vertx.deployVerticle(tracker).await();
     awaitReady();
+  }
+
+  /**
+   * Makes the tracker run with the class's environment plus {@code settings} (an empty map: the class's own),
+   * restarting it on the same port, stream and Redis when that is not what it runs with already.
+   */
+  public void useSettings(Map<String, String> settings) {
+    Map<String, String> wanted = new HashMap<>(baseEnv);
+    wanted.putAll(settings);
+    if (!wanted.equals(env)) {
+      stopTracker();
+      env = wanted;
+      startTracker();
+    }
   }
 
   /** Stops the tracker the way SIGTERM does (undeploys it: HTTP off, flush, close). */

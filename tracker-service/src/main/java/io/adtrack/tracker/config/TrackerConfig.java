@@ -2,6 +2,8 @@ package io.adtrack.tracker.config;
 
 import io.adtrack.conventions.Environment;
 import io.adtrack.conventions.RedisUrl;
+import io.adtrack.tracker.client.IpAnonymization;
+import io.adtrack.tracker.client.RefererDetail;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,21 +15,23 @@ import java.util.Map;
  * A {@link RedisUrl} shows itself redacted, so the record's own {@code toString()} is safe to log.
  *
  * @param http            the public port
+ * @param clients         who a call's client is, and what of it an event keeps
  * @param redis           where core data is read and its changes announced
  * @param cache           L1, the in-process cache of core data
  * @param kinesis         where tracking events go, and how they are batched and buffered on the way
  * @param shutdownTimeout SHUTDOWN_TIMEOUT_SECONDS: deadline for flushing the buffer on SIGTERM
  * @param peers           names of the other parts, for reference
  */
-public record TrackerConfig(Http http, Redis redis, Cache cache, Kinesis kinesis, Duration shutdownTimeout,
-    Peers peers) {
+public record TrackerConfig(Http http, Clients clients, Redis redis, Cache cache, Kinesis kinesis,
+    Duration shutdownTimeout, Peers peers) {
 
   /**
    * Every environment variable the tracker's process needs set; the deployment templates must name each one.
    * AWS_REGION is read by the AWS SDK, not here, but the tracker cannot start without a region.
    */
   public static final List<String> ENVIRONMENT_VARIABLES = List.of(
-      "HTTP_PORT", "HTTP_INSTANCES", "MAX_BODY_BYTES", "MAX_EVENTS_PER_REQUEST", "REDIS_URL", "REDIS_TIMEOUT_MS",
+      "HTTP_PORT", "HTTP_INSTANCES", "MAX_BODY_BYTES", "MAX_EVENTS_PER_REQUEST", "CORS_ALLOWED_ORIGINS",
+      "TRUSTED_PROXIES", "IP_ANONYMIZATION", "REFERER_DETAIL", "REDIS_URL", "REDIS_TIMEOUT_MS",
       "CACHE_MAX_ENTRIES", "CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_SECONDS", "EVENT_STREAM", "KINESIS_LINGER_MS",
       "KINESIS_BUFFER_MAX_RECORDS", "KINESIS_BUFFER_MAX_BYTES", "KINESIS_MAX_IN_FLIGHT", "SHUTDOWN_TIMEOUT_SECONDS",
       "CORE_DATA_STREAM", "EVENT_TABLE", "AWS_REGION");
@@ -39,15 +43,36 @@ public record TrackerConfig(Http http, Redis redis, Cache cache, Kinesis kinesis
    * @param instances           HTTP_INSTANCES: HttpVerticle instances (default: one per core)
    * @param maxBodyBytes        MAX_BODY_BYTES: POST /events body limit (then 413)
    * @param maxEventsPerRequest MAX_EVENTS_PER_REQUEST: events in one POST /events (then 413)
+   * @param corsAllowedOrigins  CORS_ALLOWED_ORIGINS: web origins whose pages may read answers and POST JSON
    */
-  public record Http(int port, int instances, int maxBodyBytes, int maxEventsPerRequest) {
+  public record Http(int port, int instances, int maxBodyBytes, int maxEventsPerRequest,
+      CorsOrigins corsAllowedOrigins) {
 
     static Http from(Environment env) {
       return new Http(
           env.integer("HTTP_PORT", 8080, 0, 65_535),
           env.integer("HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
           env.integer("MAX_BODY_BYTES", 1 << 20, 1_024, 64 << 20),
-          env.integer("MAX_EVENTS_PER_REQUEST", 500, 1, 100_000));
+          env.integer("MAX_EVENTS_PER_REQUEST", 500, 1, 100_000),
+          CorsOrigins.parse("CORS_ALLOWED_ORIGINS", env.string("CORS_ALLOWED_ORIGINS", "*")));
+    }
+  }
+
+  /**
+   * The caller behind a tracking call, and what of it reaches the event (docs/privacy.md).
+   *
+   * @param trustedProxies  TRUSTED_PROXIES: reverse proxies in front of the tracker that append to X-Forwarded-For
+   *                        (the ALB is one); the client IP is the hop left of them
+   * @param ipAnonymization IP_ANONYMIZATION: what is left of the client IP in the event
+   * @param refererDetail   REFERER_DETAIL: how much of the Referer the event keeps
+   */
+  public record Clients(int trustedProxies, IpAnonymization ipAnonymization, RefererDetail refererDetail) {
+
+    static Clients from(Environment env) {
+      return new Clients(
+          env.integer("TRUSTED_PROXIES", 0, 0, 16),
+          env.choice("IP_ANONYMIZATION", IpAnonymization.TRUNCATE),
+          env.choice("REFERER_DETAIL", RefererDetail.PATH));
     }
   }
 
@@ -131,7 +156,7 @@ public record TrackerConfig(Http http, Redis redis, Cache cache, Kinesis kinesis
    *                                                       range
    */
   public static TrackerConfig fromEnvironment(Environment env) {
-    return new TrackerConfig(Http.from(env), Redis.from(env), Cache.from(env), Kinesis.from(env),
+    return new TrackerConfig(Http.from(env), Clients.from(env), Redis.from(env), Cache.from(env), Kinesis.from(env),
         env.seconds("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600), Peers.from(env));
   }
 }

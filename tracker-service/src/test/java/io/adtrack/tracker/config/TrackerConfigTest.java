@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
+import io.adtrack.tracker.client.IpAnonymization;
+import io.adtrack.tracker.client.RefererDetail;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +25,8 @@ class TrackerConfigTest {
     TrackerConfig config = TrackerConfig.defaults();
 
     assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().corsAllowedOrigins().allowsAny()).isTrue();
+    assertThat(config.clients()).isEqualTo(new TrackerConfig.Clients(0, IpAnonymization.TRUNCATE, RefererDetail.PATH));
     assertThat(config.redis().url().connectionString()).isEqualTo("redis://localhost:6379");
     assertThat(config.cache().maxEntries()).isEqualTo(100_000);
     assertThat(config.cache().ttl()).hasMinutes(10);
@@ -41,9 +46,13 @@ class TrackerConfigTest {
         Map.entry("EVENT_STREAM", "events-eu"), Map.entry("KINESIS_LINGER_MS", "0"),
         Map.entry("KINESIS_BUFFER_MAX_RECORDS", "40"), Map.entry("KINESIS_BUFFER_MAX_BYTES", "2097152"),
         Map.entry("KINESIS_MAX_IN_FLIGHT", "2"), Map.entry("SHUTDOWN_TIMEOUT_SECONDS", "9"),
-        Map.entry("CORE_DATA_STREAM", "core-eu"), Map.entry("EVENT_TABLE", "table-eu")));
+        Map.entry("CORE_DATA_STREAM", "core-eu"), Map.entry("EVENT_TABLE", "table-eu"),
+        Map.entry("CORS_ALLOWED_ORIGINS", "https://publisher.example"), Map.entry("TRUSTED_PROXIES", "2"),
+        Map.entry("IP_ANONYMIZATION", "Drop"), Map.entry("REFERER_DETAIL", "origin")));
 
-    assertThat(config.http()).isEqualTo(new TrackerConfig.Http(9080, 3, 2048, 7));
+    assertThat(config.http()).isEqualTo(new TrackerConfig.Http(9080, 3, 2048, 7,
+        new CorsOrigins(List.of("https://publisher.example"))));
+    assertThat(config.clients()).isEqualTo(new TrackerConfig.Clients(2, IpAnonymization.DROP, RefererDetail.ORIGIN));
     assertThat(config.redis().url().tls()).isTrue();
     assertThat(config.redis().timeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.cache()).isEqualTo(new TrackerConfig.Cache(10, Duration.ofMinutes(1), Duration.ofSeconds(2)));
@@ -75,5 +84,16 @@ class TrackerConfigTest {
   void otherBadValues_nameTheirVariable() {
     assertThatThrownBy(() -> read(Map.of("HTTP_PORT", "80000"))).hasMessageContaining("HTTP_PORT");
     assertThatThrownBy(() -> read(Map.of("KINESIS_LINGER_MS", "soon"))).hasMessageContaining("KINESIS_LINGER_MS");
+    assertThatThrownBy(() -> read(Map.of("TRUSTED_PROXIES", "-1"))).hasMessageContaining("TRUSTED_PROXIES");
+    assertThatThrownBy(() -> read(Map.of("CORS_ALLOWED_ORIGINS", "publisher.example")))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("CORS_ALLOWED_ORIGINS");
+  }
+
+  @Test
+  void aChoiceOutsideItsValues_namesTheValuesAllowed() {
+    assertThatThrownBy(() -> read(Map.of("IP_ANONYMIZATION", "hash")))
+        .hasMessage("IP_ANONYMIZATION=hash is not one of [truncate, drop, off]");
+    assertThatThrownBy(() -> read(Map.of("REFERER_DETAIL", "none")))
+        .hasMessage("REFERER_DETAIL=none is not one of [path, origin, full]");
   }
 }
