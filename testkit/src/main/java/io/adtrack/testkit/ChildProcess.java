@@ -2,6 +2,7 @@ package io.adtrack.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,18 +17,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A process started by a test, by {@code ./run} or by a benchmark: the tracker's jar, an emulator, a baseline. Its
- * output goes to a log file or is passed through line by line with a prefix; it is stopped the way ECS stops a task,
- * SIGTERM first and SIGKILL only after a grace period, so a tracker gets to flush.
+ * A process started by a test, by {@code ./run} or by a benchmark: the tracker's jar, an emulator, a baseline, a
+ * Node.js script, apt-get. Its output goes to a log file or is handed on line by line (printed with a prefix, read by
+ * a test); it is stopped the way ECS stops a task, SIGTERM first and SIGKILL only after a grace period, so a tracker
+ * gets to flush.
  *
  * @param name    what logs call it
  * @param process the running process
- * @param log     the file its output goes to, or null when it is passed through or discarded
- * @param output  completes once all its output has been passed through (at once when there is none to pass)
+ * @param log     the file its output goes to, or null when it is handed on or discarded
+ * @param output  completes once all its output has been handed on (at once when there is none to hand on)
  */
 public record ChildProcess(String name, Process process, Path log, CompletableFuture<Void> output)
     implements AutoCloseable {
@@ -77,21 +80,46 @@ public record ChildProcess(String name, Process process, Path log, CompletableFu
     // Through the handle: Process.destroy() would also close our end of its output, losing what it prints while
     // it shuts down (a tracker's flush summary).
     process.toHandle().destroy();
+    if (!ended(grace)) {
+      LOG.warn("{} did not stop within {} s of SIGTERM: killing it", name, grace.toSeconds());
+      process.destroyForcibly();
+      ended(KILL_WAIT);
+    }
+    return exitCode();
+  }
+
+  /**
+   * Waits up to {@code patience} for a process that was told to finish (its stdin closed, say) to end by itself;
+   * then stops it as {@link #stop(Duration)} does.
+   *
+   * @return its exit code; -1 when it could not be waited for
+   */
+  public int awaitExit(Duration patience, Duration grace) {
+    if (ended(patience)) {
+      return exitCode();
+    }
+    LOG.warn("{} did not end within {} s: stopping it", name, patience.toSeconds());
+    return stop(grace);
+  }
+
+  /** Whether the process ended within {@code patience}, its output handed on; killed when we are interrupted. */
+  private boolean ended(Duration patience) {
     try {
-      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("{} did not stop within {} s of SIGTERM: killing it", name, grace.toSeconds());
-        process.destroyForcibly().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+        return false;
       }
       output.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      return process.isAlive() ? -1 : process.exitValue();
     } catch (ExecutionException | TimeoutException e) {
       LOG.debug("output of {} not passed through to the end", name, e);
-      return process.isAlive() ? -1 : process.exitValue();
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      return -1;
     }
+    return true;
+  }
+
+  private int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
   }
 
   /** {@link #stop(Duration)} with a grace of 30 s, as long as a tracker may take to flush. */
@@ -107,8 +135,8 @@ public record ChildProcess(String name, Process process, Path log, CompletableFu
     private final List<String> command;
     private final Map<String, String> environment = new HashMap<>();
     private Path log;
-    private PrintStream passThrough;
-    private String prefix;
+    private Consumer<String> lines;
+    private Consumer<String> errorLines;
     private boolean killOnJvmExit;
 
     private Builder(String name, List<String> command) {
@@ -130,8 +158,18 @@ public record ChildProcess(String name, Process process, Path log, CompletableFu
 
     /** Output and errors printed to {@code out}, each line behind {@code linePrefix}. */
     public Builder passThrough(PrintStream out, String linePrefix) {
-      this.passThrough = out;
-      this.prefix = linePrefix;
+      return lines(line -> out.println(linePrefix + line));
+    }
+
+    /** Each line of output (and of errors, unless {@link #errorLines} takes them) handed to {@code sink}. */
+    public Builder lines(Consumer<String> sink) {
+      this.lines = sink;
+      return this;
+    }
+
+    /** Each line of errors handed to {@code sink}, apart from the output. */
+    public Builder errorLines(Consumer<String> sink) {
+      this.errorLines = sink;
       return this;
     }
 
@@ -143,7 +181,7 @@ public record ChildProcess(String name, Process process, Path log, CompletableFu
 
     /** @throws UncheckedIOException when the command cannot be started (not installed, not executable) */
     public ChildProcess start() {
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(errorLines == null);
       environment.forEach((variable, value) -> {
         if (value == null) {
           builder.environment().remove(variable);
@@ -153,7 +191,7 @@ public record ChildProcess(String name, Process process, Path log, CompletableFu
       });
       if (log != null) {
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      } else if (passThrough == null) {
+      } else if (lines == null) {
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
       }
       Process process;
@@ -163,30 +201,32 @@ public record ChildProcess(String name, Process process, Path log, CompletableFu
         throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
       }
       LOG.info("Started {} (pid {})", name, process.pid());
-      CompletableFuture<Void> output = passThrough == null ? CompletableFuture.completedFuture(null)
-          : pump(process, passThrough, prefix, name);
+      CompletableFuture<Void> output = CompletableFuture.allOf(
+          lines == null || log != null ? CompletableFuture.completedFuture(null)
+              : pump(process.getInputStream(), lines, name + "-output"),
+          errorLines == null ? CompletableFuture.completedFuture(null)
+              : pump(process.getErrorStream(), errorLines, name + "-errors"));
       if (killOnJvmExit) {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-kill"));
       }
       return new ChildProcess(name, process, log, output);
     }
 
-    private static CompletableFuture<Void> pump(Process process, PrintStream out, String prefix, String name) {
+    private static CompletableFuture<Void> pump(InputStream stream, Consumer<String> sink, String threadName) {
       CompletableFuture<Void> done = new CompletableFuture<>();
       Thread thread = new Thread(() -> {
-        try (BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
           String line;
           while ((line = reader.readLine()) != null) {
-            out.println(prefix + line);
+            sink.accept(line);
           }
         } catch (IOException e) {
-          // The child closed its end (it exited): there is nothing more to pass through.
-          LOG.debug("output of {} closed", name, e);
+          // The child closed its end (it exited): there is nothing more to hand on.
+          LOG.debug("{} closed", threadName, e);
         } finally {
           done.complete(null);
         }
-      }, name + "-output");
+      }, threadName);
       thread.setDaemon(true);
       thread.start();
       return done;

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ public final class Chromium {
   private static final List<Path> DEBIAN_PATHS = List.of(Path.of("/usr/bin/chromium"),
       Path.of("/usr/bin/chromium-browser"));
   private static final Path APT_GET = Path.of("/usr/bin/apt-get");
-  private static final long INSTALL_TIMEOUT_MINUTES = 15;
+  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
 
   private Chromium() {
   }
@@ -83,26 +85,19 @@ public final class Chromium {
   }
 
   private static int apt(Path log, String... arguments) {
-    ProcessBuilder builder = new ProcessBuilder(APT_GET.toString(), "-q",
+    List<String> command = new ArrayList<>(List.of(APT_GET.toString(), "-q",
         // Other builds on the machine may hold the dpkg lock for a while: wait for it rather than fail.
-        "-o", "DPkg::Lock::Timeout=600");
-    builder.command().addAll(List.of(arguments));
-    builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        "-o", "DPkg::Lock::Timeout=600"));
+    command.addAll(List.of(arguments));
+    ChildProcess apt = ChildProcess.of("apt-get " + arguments[0], command)
+        .environment(Map.of("DEBIAN_FRONTEND", "noninteractive"))
+        .logTo(log)
+        .start();
     try {
-      Process process = builder.start();
-      process.getOutputStream().close();
-      if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("apt-get " + String.join(" ", arguments) + " took over "
-            + INSTALL_TIMEOUT_MINUTES + " minutes (output in " + log + ")");
-      }
-      return process.exitValue();
+      apt.process().getOutputStream().close();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run apt-get", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted installing chromium", e);
+      throw new UncheckedIOException("cannot close apt-get's stdin", e);
     }
+    return apt.awaitExit(INSTALL_TIMEOUT, Duration.ofSeconds(30));
   }
 }

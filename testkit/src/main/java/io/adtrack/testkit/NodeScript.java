@@ -1,20 +1,18 @@
 package io.adtrack.testkit;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Node.js script in a child process that can require what {@code npm ci} installed (playwright-core, the
@@ -23,31 +21,34 @@ import java.util.function.Consumer;
  */
 public final class NodeScript implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(NodeScript.class);
   private static final String END = "\u0000end";
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-  private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final StringBuffer errors = new StringBuffer();
+  private final ChildProcess process;
 
-  private NodeScript(Process process) {
-    this.process = process;
-    pump(process.getInputStream(), "stdout", lines::add, () -> lines.add(END));
-    pump(process.getErrorStream(), "stderr", line -> errors.append(line).append('\n'), () -> { });
+  private NodeScript(Path script, Map<String, String> environment, String... arguments) {
+    List<String> command = new ArrayList<>(List.of("node", script.toAbsolutePath().toString()));
+    command.addAll(List.of(arguments));
+    Map<String, String> variables = new HashMap<>(environment);
+    variables.put("NODE_PATH", NodeModules.locate().toString());
+    try {
+      process = ChildProcess.of("node " + script.getFileName(), command).environment(variables)
+          .lines(lines::add)
+          .errorLines(line -> errors.append(line).append('\n'))
+          .start();
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("cannot start node (Node.js 20+ must be on the PATH)", e.getCause());
+    }
+    process.output().thenRun(() -> lines.add(END));
   }
 
   /** Starts {@code node script arguments...} with {@code environment} added to this JVM's. */
   public static NodeScript start(Path script, Map<String, String> environment, String... arguments) {
-    List<String> command = new ArrayList<>(List.of("node", script.toAbsolutePath().toString()));
-    command.addAll(List.of(arguments));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().putAll(environment);
-    builder.environment().put("NODE_PATH", NodeModules.locate().toString());
-    try {
-      return new NodeScript(builder.start());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node (Node.js 20+ must be on the PATH)", e);
-    }
+    return new NodeScript(script, environment, arguments);
   }
 
   /**
@@ -75,35 +76,14 @@ public final class NodeScript implements AutoCloseable {
     return errors.toString();
   }
 
-  /** Closes the script's stdin (its cue to finish) and waits for it to exit; kills it if it does not. */
+  /** Closes the script's stdin (its cue to finish) and waits for it to exit; stops it if it does not. */
   @Override
   public void close() {
     try {
-      process.getOutputStream().close();
-      if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-      }
+      process.process().getOutputStream().close();
     } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+      LOG.debug("stdin of {} already closed", process.name(), e);
     }
-  }
-
-  private void pump(InputStream stream, String name, Consumer<String> sink, Runnable atEnd) {
-    Thread thread = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          sink.accept(line);
-        }
-      } catch (IOException e) {
-        errors.append("reading the script's ").append(name).append(" failed: ").append(e).append('\n');
-      } finally {
-        atEnd.run();
-      }
-    }, "node-script-" + name);
-    thread.setDaemon(true);
-    thread.start();
+    process.awaitExit(EXIT_TIMEOUT, STOP_GRACE);
   }
 }
