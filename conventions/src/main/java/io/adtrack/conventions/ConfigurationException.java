@@ -7,7 +7,6 @@ package io.adtrack.conventions;
 public final class ConfigurationException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
-  private static final String SDK_REGION_FAILURE = "Unable to load region";
 
   private final String variable;
 
@@ -22,16 +21,11 @@ public final class ConfigurationException extends IllegalArgumentException {
   }
 
   /**
-   * The line for an AWS SDK client that could not be built from the environment. The SDK resolves the region and
-   * the endpoints itself (AWS_REGION, AWS_ENDPOINT_URL_&lt;SERVICE&gt;, AWS_ENDPOINT_URL, the profile); its own
-   * message names the variable of a bad endpoint, but lists its whole provider chain for a missing region.
+   * The line for an AWS SDK client that could not be built from the environment: the SDK resolves the endpoints
+   * itself (AWS_ENDPOINT_URL_&lt;SERVICE&gt;, AWS_ENDPOINT_URL, the profile), and its message names the variable of a
+   * malformed one. (A missing region is no such failure: see {@link AwsRegion}.)
    */
   public static ConfigurationException fromAwsClient(RuntimeException failure) {
-    String message = String.valueOf(failure.getMessage());
-    if (message.startsWith(SDK_REGION_FAILURE)) {
-      return new ConfigurationException("AWS_REGION",
-          "AWS_REGION is not set and the AWS profile names no region: set AWS_REGION");
-    }
-    return new ConfigurationException(null, message);
+    return new ConfigurationException(null, String.valueOf(failure.getMessage()));
   }
 }

@@ -1,5 +1,6 @@
 package io.adtrack.local;
 
+import io.adtrack.conventions.AwsRegion;
 import io.adtrack.conventions.Environment;
 import io.adtrack.testkit.FreePorts;
 import io.adtrack.testkit.KinesisEmulator;
@@ -39,7 +40,7 @@ public record LocalPipelineConfig(
     String eventTable) {
 
   /** The region every stand-in is addressed in. */
-  public static final String REGION = "us-east-1";
+  public static final String REGION = AwsRegion.LOCAL_DEFAULT;
   static final String TRACKER_JAR_IN_REPOSITORY = "tracker-service/target/tracker-service.jar";
 
   /** The local pipeline's defaults, overridden by the port variables and TRACKER_JAR / SAMPLE_PROGRAMS. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adtrack.consumer.EventTable;
+import io.adtrack.conventions.AwsRegion;
 import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
 import io.adtrack.testkit.StandInClients;
@@ -19,6 +20,8 @@ import java.util.TreeMap;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -29,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * Lists a program's persisted tracking events by time ({@code ./program-events}), from the table's
  * {@code byProgram} index (programId + receivedAt), page by page. Works against the local pipeline
  * ({@code --local}, or AWS_ENDPOINT_URL_DYNAMODB) and against AWS (default credential chain, AWS_REGION,
- * EVENT_TABLE).
+ * EVENT_TABLE). With no region set anywhere the AWS SDK looks, it asks {@value AwsRegion#LOCAL_DEFAULT} and says so
+ * on stderr.
  */
 public final class ProgramEvents {
 
@@ -141,7 +145,7 @@ public final class ProgramEvents {
     DynamoDbClient client;
     try {
       table = env.string("EVENT_TABLE", "tracking-events");
-      client = client(options, env);
+      client = client(options, env, err);
     } catch (ConfigurationException e) {
       err.println(e.getMessage());
       return EXIT_USAGE;
@@ -157,7 +161,8 @@ public final class ProgramEvents {
       }
       return EXIT_OK;
     } catch (ResourceNotFoundException e) {
-      err.println("table " + table + " or its index " + EventTable.BY_PROGRAM_INDEX + " not found"
+      err.println("table " + table + " or its index " + EventTable.BY_PROGRAM_INDEX + " not found in "
+          + client.serviceClientConfiguration().region()
           + (options.local() ? " (is ./run running?)" : " (check EVENT_TABLE and AWS_REGION)"));
       return EXIT_FAILED;
     } catch (SdkException e) {
@@ -267,14 +272,19 @@ public final class ProgramEvents {
 
   /**
    * With {@code --local}, the local pipeline's DynamoDB Local (it runs with -sharedDb: any key works, and the
-   * shell's real keys stay out of it); otherwise whatever the AWS SDK makes of the environment: region, endpoint
-   * override (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL), credentials.
+   * shell's real keys stay out of it); otherwise whatever the AWS SDK makes of the environment: region (else the
+   * local default, said on {@code err}), endpoint override (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL), credentials.
    */
-  private static DynamoDbClient client(Options options, Environment env) {
+  private static DynamoDbClient client(Options options, Environment env, PrintStream err) {
     if (options.local()) {
       return StandInClients.build(DynamoDbClient.builder(),
           URI.create("http://localhost:" + env.port("DYNAMODB_PORT", 8000)));
     }
-    return DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    AwsRegion region = AwsRegion.resolve(() -> new DefaultAwsRegionProviderChain().getRegion().id());
+    if (region.localDefault()) {
+      err.println("AWS region " + region);
+    }
+    return DynamoDbClient.builder().region(Region.of(region.id())).httpClientBuilder(ApacheHttpClient.builder())
+        .build();
   }
 }

@@ -6,21 +6,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adtrack.consumer.EventTable;
 import io.adtrack.conventions.Environment;
+import io.adtrack.testkit.AwsSettings;
+import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.DynamoDbLocal;
 import io.adtrack.testkit.SystemProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -110,7 +116,24 @@ class ProgramEventsTest {
     Result result = run(Map.of("EVENT_TABLE", "missing-table"), "p1");
 
     assertThat(result.code()).isEqualTo(ProgramEvents.EXIT_FAILED);
-    assertThat(result.errors()).contains("table missing-table", "not found");
+    assertThat(result.errors()).contains("table missing-table", "not found in us-east-1");
+  }
+
+  @Test
+  void withNoRegionSetAnywhere_itAsksTheLocalDefault_andSaysSo(@TempDir Path dir) {
+    Map<String, String> env = AwsSettings.noRegion(dir);
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+    env.put("EVENT_TABLE", "missing-table");
+    List<String> errors = new CopyOnWriteArrayList<>();
+
+    ChildProcess command = ChildProcess.of("program-events", ChildProcess.java(List.of("-cp",
+            System.getProperty("java.class.path"), ProgramEvents.class.getName(), "p1")))
+        .environment(env).errorLines(errors::add).start();
+
+    assertThat(command.awaitExit(Duration.ofSeconds(60), Duration.ofSeconds(5))).isEqualTo(ProgramEvents.EXIT_FAILED);
+    assertThat(errors).contains("AWS region us-east-1 (the local default: no AWS_REGION, aws.region or profile "
+        + "region is set)").anyMatch(line -> line.contains("table missing-table or its index")
+            && line.contains("not found in us-east-1"));
   }
 
   @Test

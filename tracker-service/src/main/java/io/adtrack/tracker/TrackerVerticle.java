@@ -66,8 +66,7 @@ public final class TrackerVerticle extends VerticleBase {
   /**
    * Builds the Kinesis client on the caller's thread, from the environment as the AWS SDK reads it.
    *
-   * @throws software.amazon.awssdk.core.exception.SdkClientException when the SDK finds no region or a malformed
-   *                                                                  endpoint override
+   * @throws software.amazon.awssdk.core.exception.SdkClientException when the SDK finds a malformed endpoint override
    */
   public TrackerVerticle(TrackerConfig config) {
     this.config = config;
@@ -120,11 +119,13 @@ public final class TrackerVerticle extends VerticleBase {
     return http.isEmpty() ? -1 : http.get(0).actualPort();
   }
 
-  /** Where the events go, as the AWS SDK resolved it: stream, region and endpoint override, for the start-up log. */
+  /**
+   * Where the events go: stream, region (said to be the local default when nothing named one) and the endpoint
+   * override the AWS SDK found, for the start-up log.
+   */
   public String kinesisTarget() {
-    var client = kinesis.client().serviceClientConfiguration();
-    return "stream " + config.kinesis().eventStream() + " in " + client.region()
-        + client.endpointOverride().map(uri -> " via " + uri).orElse("");
+    return "stream " + config.kinesis().eventStream() + " in " + kinesis.region()
+        + kinesis.client().serviceClientConfiguration().endpointOverride().map(uri -> " via " + uri).orElse("");
   }
 
   private Future<Void> closeClients() {

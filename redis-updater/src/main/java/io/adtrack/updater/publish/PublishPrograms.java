@@ -1,6 +1,7 @@
 package io.adtrack.updater.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adtrack.conventions.AwsRegion;
 import io.adtrack.conventions.Backoff;
 import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
@@ -24,6 +25,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -34,7 +37,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * </pre>
  *
  * <p>The file holds a JSON array of documents or one document per line. Exit code 0: all sent; 1: some could not be
- * sent (listed); 2: usage error, unreadable or invalid file, or no AWS region (nothing sent).
+ * sent (listed); 2: usage error, unreadable or invalid file, or a malformed endpoint override (nothing sent). With no
+ * region set anywhere the AWS SDK looks, it publishes in {@value AwsRegion#LOCAL_DEFAULT} and says so on stderr.
  */
 public final class PublishPrograms {
 
@@ -63,7 +67,11 @@ public final class PublishPrograms {
       System.exit(EXIT_INVALID);
       return;
     }
-    System.exit(run(args, config, PublishPrograms::kinesisClient, System.out, System.err));
+    AwsRegion region = AwsRegion.resolve(() -> new DefaultAwsRegionProviderChain().getRegion().id());
+    if (region.localDefault()) {
+      System.err.println("AWS region " + region);
+    }
+    System.exit(run(args, config, () -> kinesisClient(region), System.out, System.err));
   }
 
   /**
@@ -104,7 +112,8 @@ public final class PublishPrograms {
     KinesisProgramPublisher.Summary summary;
     String endpoint;
     try (client) {
-      endpoint = client.serviceClientConfiguration().endpointOverride().map(uri -> " at " + uri).orElse("");
+      endpoint = " in " + client.serviceClientConfiguration().region()
+          + client.serviceClientConfiguration().endpointOverride().map(uri -> " at " + uri).orElse("");
       summary = new KinesisProgramPublisher(client, config.stream(), MAX_ATTEMPTS, BACKOFF).publish(documents);
     } catch (SdkException e) {
       err.println("cannot publish to stream " + config.stream() + ": " + e.getMessage()
@@ -124,17 +133,19 @@ public final class PublishPrograms {
   }
 
   /**
-   * The client as the AWS SDK configures it from the environment: region, endpoint (AWS_ENDPOINT_URL_KINESIS, else
-   * AWS_ENDPOINT_URL) and credentials. An emulator on this machine accepts any key, so there the default chain is
-   * followed by dummy keys rather than failing for want of real ones.
+   * The client in {@code region}, otherwise as the AWS SDK configures it from the environment: endpoint
+   * (AWS_ENDPOINT_URL_KINESIS, else AWS_ENDPOINT_URL) and credentials. An emulator on this machine accepts any key,
+   * so there the default chain is followed by dummy keys rather than failing for want of real ones.
    */
-  static KinesisClient kinesisClient() {
-    KinesisClient client = KinesisClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+  static KinesisClient kinesisClient(AwsRegion region) {
+    KinesisClient client = KinesisClient.builder().region(Region.of(region.id()))
+        .httpClientBuilder(ApacheHttpClient.builder()).build();
     if (!isOnThisMachine(client.serviceClientConfiguration().endpointOverride())) {
       return client;
     }
     client.close();
     return KinesisClient.builder()
+        .region(Region.of(region.id()))
         .httpClientBuilder(ApacheHttpClient.builder())
         .credentialsProvider(AwsCredentialsProviderChain.builder()
             .credentialsProviders(DefaultCredentialsProvider.builder().build(),

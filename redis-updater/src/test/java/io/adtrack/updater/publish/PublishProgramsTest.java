@@ -2,8 +2,11 @@ package io.adtrack.updater.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.adtrack.conventions.RedisLayout;
+import io.adtrack.conventions.AwsRegion;
 import io.adtrack.conventions.Environment;
+import io.adtrack.conventions.RedisLayout;
+import io.adtrack.testkit.AwsSettings;
+import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.KinesisEmulator;
 import io.adtrack.testkit.RedisServerFixture;
 import io.adtrack.testkit.SystemProperties;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -97,7 +102,8 @@ class PublishProgramsTest {
 
     assertThat(publish(stream, file)).as(stderr()).isZero();
 
-    assertThat(stdout()).contains("sent " + count + " of " + count);
+    assertThat(stdout()).contains("sent " + count + " of " + count)
+        .contains(" to stream " + stream + " in us-east-1 at " + kinesis.endpoint());
     List<Record> onStream = kinesis.readAll(stream);
     assertThat(onStream).hasSize(count);
     assertThat(onStream.stream().map(Record::partitionKey).collect(Collectors.toSet()))
@@ -178,27 +184,50 @@ class PublishProgramsTest {
   }
 
   @Test
-  void shouldSayToSetAwsRegion_andSendNothing_whenTheSdkFindsNoRegion() throws Exception {
+  void shouldSayWhichEndpointIsMalformed_andSendNothing_whenTheSdkCannotBuildAClient() throws Exception {
     Path file = Files.writeString(dir.resolve("one.json"), "[{\"programId\":\"p\",\"version\":1}]");
 
     int exit = PublishPrograms.run(new String[] {file.toString()}, new PublisherConfig("core-data-updates"), () -> {
-      throw SdkClientException.create("Unable to load region from any of the providers in the chain ...");
+      throw SdkClientException.create("An invalid URI was configured in environment variable AWS_ENDPOINT_URL_KINESIS");
     }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(exit).isEqualTo(PublishPrograms.EXIT_INVALID);
-    assertThat(stderr().strip()).isEqualTo("AWS_REGION is not set and the AWS profile names no region: set AWS_REGION");
+    assertThat(stderr().strip())
+        .isEqualTo("An invalid URI was configured in environment variable AWS_ENDPOINT_URL_KINESIS");
   }
 
   @Test
-  void theCliClient_takesTheKinesisEndpointFromTheSdk_andDummyKeysForAnEmulatorOnThisMachine() {
+  void theCliClient_callsTheRegionChosen_theKinesisEndpointFromTheSdk_andDummyKeysForAnEmulatorOnThisMachine() {
     try (KinesisClient client = SystemProperties.during(Map.of(SystemProperties.KINESIS_ENDPOINT,
-        kinesis.endpoint().toString()), PublishPrograms::kinesisClient)) {
+        kinesis.endpoint().toString()), () -> PublishPrograms.kinesisClient(new AwsRegion("eu-west-1", false)))) {
 
+      assertThat(client.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
       assertThat(client.serviceClientConfiguration().endpointOverride()).contains(kinesis.endpoint());
       assertThat(client.listStreams().streamNames()).isNotNull();
     }
     assertThat(PublishPrograms.isOnThisMachine(Optional.of(URI.create("https://kinesis.eu-west-1.amazonaws.com"))))
         .isFalse();
+  }
+
+  @Test
+  void withNoRegionSetAnywhere_theCliPublishesInTheLocalDefault_andSaysSo() throws IOException {
+    String stream = newStream(1);
+    Path file = Files.writeString(dir.resolve("one.json"), "[{\"programId\":\"p\",\"version\":1}]");
+    Map<String, String> env = AwsSettings.noRegion(dir);
+    env.put("AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString());
+    env.put("CORE_DATA_STREAM", stream);
+    List<String> printed = new CopyOnWriteArrayList<>();
+    List<String> errors = new CopyOnWriteArrayList<>();
+
+    ChildProcess cli = ChildProcess.of("publish-programs", ChildProcess.java(List.of("-cp",
+            System.getProperty("java.class.path"), PublishPrograms.class.getName(), file.toString())))
+        .environment(env).lines(printed::add).errorLines(errors::add).start();
+
+    assertThat(cli.awaitExit(Duration.ofSeconds(60), Duration.ofSeconds(5))).as("%s", errors).isZero();
+    assertThat(errors).contains("AWS region us-east-1 (the local default: no AWS_REGION, aws.region or profile "
+        + "region is set)");
+    assertThat(printed).anyMatch(line -> line.contains("sent 1 of 1 program documents (1 upserts, 0 deletions) to "
+        + "stream " + stream + " in us-east-1 at " + kinesis.endpoint()));
   }
 
   @Test

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Every setting of the tracker, read once at start-up from environment variables (docs/configuration.md) and passed
  * to the verticles, grouped by the part that uses it. Defaults work for the local pipeline. The region, credentials
- * and a Kinesis endpoint override (AWS_REGION, AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL) are the AWS SDK's to read.
+ * and a Kinesis endpoint override (AWS_REGION, AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL) are the AWS SDK's to read
+ * (the region defaulting to us-east-1, {@link io.adtrack.conventions.AwsRegion}).
  * A {@link RedisUrl} shows itself redacted, so the record's own {@code toString()} is safe to log.
  *
  * @param http            the public port
@@ -27,7 +28,8 @@ public record TrackerConfig(Http http, Clients clients, Redis redis, Cache cache
 
   /**
    * Every environment variable the tracker's process needs set; the deployment templates must name each one.
-   * AWS_REGION is read by the AWS SDK, not here, but the tracker cannot start without a region.
+   * AWS_REGION is read by the AWS SDK, not here; without it, a deployed tracker would send to the local default
+   * region ({@link io.adtrack.conventions.AwsRegion}).
    */
   public static final List<String> ENVIRONMENT_VARIABLES = List.of(
       "HTTP_PORT", "HTTP_INSTANCES", "MAX_BODY_BYTES", "MAX_EVENTS_PER_REQUEST", "CORS_ALLOWED_ORIGINS",

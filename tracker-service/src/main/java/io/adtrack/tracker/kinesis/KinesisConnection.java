@@ -1,6 +1,7 @@
 package io.adtrack.tracker.kinesis;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.adtrack.conventions.AwsRegion;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -11,6 +12,8 @@ import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
@@ -20,34 +23,39 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  */
 public final class KinesisConnection implements AutoCloseable {
 
+  private final AwsRegion region;
   private final ScheduledThreadPoolExecutor callTimeouts;
   private final EventLoopGroup io;
   private final KinesisAsyncClient client;
 
-  private KinesisConnection(ScheduledThreadPoolExecutor callTimeouts, EventLoopGroup io, KinesisAsyncClient client) {
+  private KinesisConnection(AwsRegion region, ScheduledThreadPoolExecutor callTimeouts, EventLoopGroup io,
+      KinesisAsyncClient client) {
+    this.region = region;
     this.callTimeouts = callTimeouts;
     this.io = io;
     this.client = client;
   }
 
   /**
-   * Builds the client. The AWS SDK resolves the region, the credentials and any endpoint override itself
-   * (AWS_REGION, AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL, the profile) and fails here, with an
-   * {@code SdkClientException}, when it finds no region. Netty HTTP client passed explicitly, no SDK retries (the
-   * sender retries itself). Futures complete on the I/O thread rather than after a hop through the SDK's own
-   * completion pool: the one thing that waits on them, the Kinesis sender, only hands the result over to its Vert.x
-   * context.
+   * Builds the client. The AWS SDK resolves the credentials and any endpoint override itself (AWS_ENDPOINT_URL_KINESIS,
+   * AWS_ENDPOINT_URL, the profile), and the region by its provider chain, else {@link AwsRegion#LOCAL_DEFAULT}; a
+   * malformed endpoint fails here, with an {@code SdkClientException}. Netty HTTP client passed explicitly, no SDK
+   * retries (the sender retries itself). Futures complete on the I/O thread rather than after a hop through the
+   * SDK's own completion pool: the one thing that waits on them, the Kinesis sender, only hands the result over to
+   * its Vert.x context.
    */
   // NioEventLoopGroup is deprecated in Netty 4.2, but it is the group type the SDK's Netty client recognises.
   @SuppressWarnings("deprecation")
   public static KinesisConnection open(TrackerConfig.Kinesis settings) {
+    AwsRegion region = AwsRegion.resolve(() -> new DefaultAwsRegionProviderChain().getRegion().id());
     ScheduledThreadPoolExecutor callTimeouts = callTimeouts();
     // PutRecords of up to 500 records, a hundred or so a second at full load: one I/O thread carries that, where
     // Netty's default of two per core only adds threads competing with the HTTP event loops.
     EventLoopGroup io = new NioEventLoopGroup(1,
         new ThreadFactoryBuilder().setNameFormat("kinesis-io").setDaemon(true).build());
     try {
-      return new KinesisConnection(callTimeouts, io, KinesisAsyncClient.builder()
+      return new KinesisConnection(region, callTimeouts, io, KinesisAsyncClient.builder()
+          .region(Region.of(region.id()))
           .httpClientBuilder(NettyNioAsyncHttpClient.builder()
               // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords needs none of it, and the
               // emulators speak HTTP/1.1 only.
@@ -75,6 +83,11 @@ public final class KinesisConnection implements AutoCloseable {
 
   public KinesisAsyncClient client() {
     return client;
+  }
+
+  /** The region the client calls, and whether it is the local default, for the start-up log. */
+  public AwsRegion region() {
+    return region;
   }
 
   /** Closes the client and lets its threads go without waiting: by now the sender has no call left in flight. */

@@ -2,6 +2,7 @@ package io.adtrack.tracker.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.adtrack.conventions.AwsRegion;
 import io.adtrack.testkit.SystemProperties;
 import io.adtrack.tracker.config.TrackerConfig;
 import java.net.URI;
@@ -25,6 +26,7 @@ class KinesisConnectionTest {
       assertThat(kinesis.client().serviceClientConfiguration().endpointOverride())
           .contains(URI.create("http://localhost:4567"));
       assertThat(kinesis.client().serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
+      assertThat(kinesis.region()).isEqualTo(new AwsRegion("eu-west-1", false));
     }
   }
 
