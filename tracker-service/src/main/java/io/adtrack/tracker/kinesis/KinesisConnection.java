@@ -6,9 +6,12 @@ import io.adtrack.tracker.config.TrackerConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -24,13 +27,15 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 public final class KinesisConnection implements AutoCloseable {
 
   private final AwsRegion region;
+  private final DefaultCredentialsProvider credentials;
   private final ScheduledThreadPoolExecutor callTimeouts;
   private final EventLoopGroup io;
   private final KinesisAsyncClient client;
 
-  private KinesisConnection(AwsRegion region, ScheduledThreadPoolExecutor callTimeouts, EventLoopGroup io,
-      KinesisAsyncClient client) {
+  private KinesisConnection(AwsRegion region, DefaultCredentialsProvider credentials,
+      ScheduledThreadPoolExecutor callTimeouts, EventLoopGroup io, KinesisAsyncClient client) {
     this.region = region;
+    this.credentials = credentials;
     this.callTimeouts = callTimeouts;
     this.io = io;
     this.client = client;
@@ -44,18 +49,28 @@ public final class KinesisConnection implements AutoCloseable {
    * SDK's own completion pool: the one thing that waits on them, the Kinesis sender, only hands the result over to
    * its Vert.x context.
    */
+  public static KinesisConnection open(TrackerConfig.Kinesis settings) {
+    return open(settings, List.of());
+  }
+
+  /** {@link #open(TrackerConfig.Kinesis)} with interceptors that watch every call, for tests. */
   // NioEventLoopGroup is deprecated in Netty 4.2, but it is the group type the SDK's Netty client recognises.
   @SuppressWarnings("deprecation")
-  public static KinesisConnection open(TrackerConfig.Kinesis settings) {
+  static KinesisConnection open(TrackerConfig.Kinesis settings, List<ExecutionInterceptor> interceptors) {
     AwsRegion region = AwsRegion.resolve(() -> new DefaultAwsRegionProviderChain().getRegion().id());
+    // In ECS the credentials come over HTTP and expire: they are refreshed on a thread of the provider's own, not by
+    // the call that finds them stale, which would be the sender on its event loop.
+    DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder()
+        .asyncCredentialUpdateEnabled(true).build();
     ScheduledThreadPoolExecutor callTimeouts = callTimeouts();
     // PutRecords of up to 500 records, a hundred or so a second at full load: one I/O thread carries that, where
     // Netty's default of two per core only adds threads competing with the HTTP event loops.
     EventLoopGroup io = new NioEventLoopGroup(1,
         new ThreadFactoryBuilder().setNameFormat("kinesis-io").setDaemon(true).build());
     try {
-      return new KinesisConnection(region, callTimeouts, io, KinesisAsyncClient.builder()
+      return new KinesisConnection(region, credentials, callTimeouts, io, KinesisAsyncClient.builder()
           .region(Region.of(region.id()))
+          .credentialsProvider(credentials)
           .httpClientBuilder(NettyNioAsyncHttpClient.builder()
               // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords needs none of it, and the
               // emulators speak HTTP/1.1 only.
@@ -68,6 +83,7 @@ public final class KinesisConnection implements AutoCloseable {
               .connectionTimeout(Duration.ofSeconds(2))
               .connectionAcquisitionTimeout(Duration.ofSeconds(10)))
           .overrideConfiguration(o -> o
+              .executionInterceptors(interceptors)
               .retryStrategy(b -> b.maxAttempts(1))
               .apiCallTimeout(Duration.ofSeconds(30))
               .scheduledExecutorService(callTimeouts))
@@ -75,6 +91,7 @@ public final class KinesisConnection implements AutoCloseable {
               Runnable::run))
           .build());
     } catch (RuntimeException e) {
+      credentials.close();
       callTimeouts.shutdownNow();
       io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
@@ -94,6 +111,8 @@ public final class KinesisConnection implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    // Its refresh thread: whether the client closes a provider it was given is not promised; twice does no harm.
+    credentials.close();
     callTimeouts.shutdownNow();
     io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }

@@ -23,6 +23,12 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * meanwhile, so a long outage turns into 503s at the door rather than lost events. Ordering is not kept (the
  * partition key is the message id). On undeploy it closes the buffer and flushes it within the shutdown deadline.
  * Every field is touched on this verticle's context only; time is read from the ticker, so tests can drive it.
+ *
+ * <p>The client's first call loads and sets up most of the AWS SDK before it returns its future (a thousand classes,
+ * the endpoint rules, the credentials, which in ECS come over HTTP): half a second on an idle machine, seconds on a
+ * busy one. So the start makes that call, the first readiness probe, on a worker thread, and completes once it is
+ * sent, not answered: Kinesis down at start is no reason to fail (readiness says so and the probe keeps trying), and
+ * the HTTP verticles, deployed after this one, meet a client that is ready.
  */
 public final class KinesisVerticle extends VerticleBase {
 
@@ -64,11 +70,12 @@ public final class KinesisVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     buffer.onSendable(() -> context.runOnContext(v -> drain()));
-    probeTimer = vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeWhenIdle());
-    // Kinesis down at start is no reason to fail: readiness says so and the probe keeps trying.
-    probeWhenIdle();
-    drain();
-    return Future.succeededFuture();
+    return vertx.executeBlocking(this::probe, false).map(firstProbe -> {
+      follow(firstProbe);
+      probeTimer = vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeWhenIdle());
+      drain();
+      return null;
+    });
   }
 
   @Override
@@ -186,7 +193,21 @@ public final class KinesisVerticle extends VerticleBase {
     if (schedule.inFlight() > 0 || health.reachable()) {
       return;
     }
-    Future.fromCompletionStage(api.probe(stream), context)
+    follow(probe());
+  }
+
+  /** A DescribeStreamSummary; a client that throws rather than fail its future fails it here all the same. */
+  private CompletableFuture<?> probe() {
+    try {
+      return api.probe(stream);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Readiness follows the probe's answer. */
+  private void follow(CompletableFuture<?> probe) {
+    Future.fromCompletionStage(probe, context)
         .onSuccess(v -> health.succeeded())
         .onFailure(e -> {
           health.failed(e);
