@@ -54,10 +54,11 @@ class DockerfileRunTest {
 
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     // Redis and Kinesis point at closed ports: liveness must not depend on them (readiness does).
+    String kinesis = "http://127.0.0.1:" + freePort();
     builder.environment().putAll(Map.of(
         "HTTP_PORT", String.valueOf(port),
         "REDIS_URL", "redis://127.0.0.1:" + freePort(),
-        "AWS_ENDPOINT_URL_KINESIS", "http://127.0.0.1:" + freePort(),
+        "AWS_ENDPOINT_URL_KINESIS", kinesis,
         "AWS_REGION", "us-east-1",
         "AWS_ACCESS_KEY_ID", "local",
         "AWS_SECRET_ACCESS_KEY", "local",
@@ -68,6 +69,8 @@ class DockerfileRunTest {
         .failFast("the tracker exited; see " + log, () -> !tracker.isAlive())
         .until(() -> liveStatus(port) == 200);
     assertThat(healthcheck(port)).as("the image's HEALTHCHECK command").isZero();
+    assertThat(Files.readString(log)).as("the AWS SDK took the endpoint from AWS_ENDPOINT_URL_KINESIS")
+        .contains("Kinesis stream tracking-events in us-east-1 via " + kinesis);
 
     tracker.destroy(); // SIGTERM, as ECS and `docker stop` send it
     boolean exited = tracker.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS);

@@ -10,7 +10,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A parsed CloudFormation template with the few look-ups the contract checks need. */
+/**
+ * A parsed CloudFormation template with the few look-ups the contract checks need. Its maps are SnakeYAML's own and
+ * mutable, so a test can load a fresh copy and break it on purpose.
+ */
 final class Template {
 
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9]+)[.}]");
@@ -33,6 +36,30 @@ final class Template {
     return map(root.get("Outputs"));
   }
 
+  Map<String, Object> parameters() {
+    return map(root.get("Parameters"));
+  }
+
+  /** A resource's whole definition (Type, Properties, DeletionPolicy, Metadata, ...). */
+  Map<String, Object> definition(String logicalId) {
+    Map<String, Object> resource = map(resources().get(logicalId));
+    if (resource == null) {
+      throw new AssertionError("no resource " + logicalId);
+    }
+    return resource;
+  }
+
+  /** The parameter a value is a Ref to, or null. */
+  String referencedParameter(Object value) {
+    return value instanceof Map<?, ?> function && function.get("Ref") instanceof String name
+        && parameters().containsKey(name) ? name : null;
+  }
+
+  /** Logical ids of the resources of a type. */
+  Set<String> idsOfType(String type) {
+    return propertiesOfType(type).keySet();
+  }
+
   /** Properties of each resource of the given type, by logical id. */
   Map<String, Map<String, Object>> propertiesOfType(String type) {
     Map<String, Map<String, Object>> found = new LinkedHashMap<>();
@@ -46,11 +73,7 @@ final class Template {
   }
 
   Map<String, Object> properties(String logicalId) {
-    Map<String, Object> resource = map(resources().get(logicalId));
-    if (resource == null) {
-      throw new AssertionError("no resource " + logicalId);
-    }
-    return map(resource.get("Properties"));
+    return map(definition(logicalId).get("Properties"));
   }
 
   /** The one resource of a type (failing when there are none or several). */

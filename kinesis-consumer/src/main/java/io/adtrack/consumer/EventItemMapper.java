@@ -1,6 +1,5 @@
 package io.adtrack.consumer;
 
-import io.adtrack.proto.EventType;
 import io.adtrack.proto.TrackingEvent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -8,8 +7,9 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Maps a {@link TrackingEvent} to its DynamoDB item as the table contract describes: one attribute per event
- * field, empty strings omitted, {@code customerId} only when set, {@code params} only when not empty, and the TTL
+ * Maps a {@link TrackingEvent} to its DynamoDB item (docs/contracts.md, "The DynamoDB item"): one attribute per event
+ * field, empty strings omitted, {@code customerId} only when set, {@code params} only when not empty, {@code privacy}
+ * the name of the treatment the tracker applied (absent for events of trackers older than that field), and the TTL
  * attribute {@code expiresAt} = receivedAt + retention (epoch seconds). The item depends on the event alone, so a
  * redelivered record produces the identical item.
  */
@@ -28,7 +28,7 @@ public final class EventItemMapper {
   public Map<String, AttributeValue> toItem(TrackingEvent event) {
     Map<String, AttributeValue> item = new HashMap<>(24);
     putString(item, EventTable.MESSAGE_ID, event.getMessageId());
-    putString(item, "type", typeName(event));
+    putString(item, "type", enumName(event.getType(), event.getTypeValue()));
     putString(item, EventTable.PROGRAM_ID, event.getProgramId());
     putString(item, "programName", event.getProgramName());
     if (event.hasCustomerId()) {
@@ -40,6 +40,7 @@ public final class EventItemMapper {
     putString(item, "clientIp", event.getClientIp());
     putNumber(item, EventTable.RECEIVED_AT, event.getReceivedAt());
     putNumber(item, "programVersion", event.getProgramVersion());
+    putString(item, "privacy", enumName(event.getPrivacy(), event.getPrivacyValue()));
     Map<String, AttributeValue> params = params(event);
     if (!params.isEmpty()) {
       item.put("params", AttributeValue.fromM(params));
@@ -49,13 +50,13 @@ public final class EventItemMapper {
     return item;
   }
 
-  private static String typeName(TrackingEvent event) {
-    EventType type = event.getType();
-    if (type == EventType.EVENT_TYPE_UNSPECIFIED) {
+  /** An enum field's name; "" (omitted) when unset; its number when this consumer does not know the value. */
+  private static String enumName(Enum<?> value, int number) {
+    if (number == 0) {
       return "";
     }
-    // A type added to the proto after this consumer was deployed keeps its number rather than being dropped.
-    return type == EventType.UNRECOGNIZED ? Integer.toString(event.getTypeValue()) : type.name();
+    // A value added to the proto after this consumer was deployed keeps its number rather than being dropped.
+    return "UNRECOGNIZED".equals(value.name()) ? Integer.toString(number) : value.name();
   }
 
   private static Map<String, AttributeValue> params(TrackingEvent event) {

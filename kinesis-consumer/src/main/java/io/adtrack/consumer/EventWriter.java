@@ -2,6 +2,7 @@ package io.adtrack.consumer;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import io.adtrack.consumer.RecordDecoder.PoisonRecordException;
+import io.adtrack.conventions.Backoff;
 import io.adtrack.proto.TrackingEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * Persists a batch of Kinesis records as tracking-event items: decodes each record, collapses duplicate messageIds,
  * writes BatchWriteItem calls of up to 25 items (several in flight at once), retries unprocessed items and transient
- * errors with exponential backoff and jitter until the deadline, and reports what is still unwritten by sequence
+ * errors with the common {@link Backoff} until the deadline, and reports what is still unwritten by sequence
  * number. Records that can never be stored (poison) are logged, counted and skipped. Never throws for a write
  * failure: the caller turns the outcome into batch item failures.
  */
@@ -43,11 +43,12 @@ public final class EventWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
   /** No call is started with less time than this left: it could not complete anyway. */
   private static final long MIN_CALL_MILLIS = 50;
+  /** Between write attempts of one chunk: 50 ms, doubling up to 1 s, fully jittered. */
+  private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
 
   private final DynamoDbClient dynamoDb;
   private final String tableName;
   private final EventItemMapper mapper;
-  private final Backoff backoff;
   /** Null when writing sequentially; otherwise bounds the BatchWriteItem calls in flight. */
   private final ExecutorService executor;
   private final AtomicLong poisonRecords = new AtomicLong();
@@ -57,17 +58,12 @@ public final class EventWriter implements AutoCloseable {
    * @param concurrency BatchWriteItem calls in flight at once; 1 writes sequentially on the caller's thread
    */
   public EventWriter(DynamoDbClient dynamoDb, String tableName, EventItemMapper mapper, int concurrency) {
-    this(dynamoDb, tableName, mapper, concurrency, Backoff.DEFAULT);
-  }
-
-  EventWriter(DynamoDbClient dynamoDb, String tableName, EventItemMapper mapper, int concurrency, Backoff backoff) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
     }
     this.dynamoDb = dynamoDb;
     this.tableName = tableName;
     this.mapper = mapper;
-    this.backoff = backoff;
     this.executor = concurrency == 1 ? null : Executors.newFixedThreadPool(concurrency, daemonThreads());
   }
 
@@ -165,7 +161,7 @@ public final class EventWriter implements AutoCloseable {
             return ChunkResult.failed(pending, reason, lastError);
           }
         }
-        long pause = backoff.pauseMillis(attempt);
+        long pause = BACKOFF.delay(attempt).toMillis();
         if (deadline.remainingMillis() - pause < MIN_CALL_MILLIS) {
           return ChunkResult.failed(pending, reason, lastError);
         }
@@ -253,16 +249,6 @@ public final class EventWriter implements AutoCloseable {
 
     static ChunkResult failed(Map<String, PendingItem> pending, String reason, Throwable error) {
       return new ChunkResult(List.copyOf(pending.values()), reason, error);
-    }
-  }
-
-  /** Exponential backoff with equal jitter: half the step is fixed, half random, so retries spread out. */
-  record Backoff(long baseMillis, long maxMillis) {
-    static final Backoff DEFAULT = new Backoff(50, 1_000);
-
-    long pauseMillis(int attempt) {
-      long step = Math.min(maxMillis, baseMillis << Math.min(attempt - 1, 20));
-      return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
     }
   }
 }

@@ -6,12 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.adtrack.conventions.Environment;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
@@ -32,12 +32,12 @@ public final class KinesisConsumerHandler implements RequestHandler<KinesisEvent
 
   /** Lambda's entry point: configuration from the environment, client and writer built once per container. */
   public KinesisConsumerHandler() {
-    this(ConsumerConfig.fromEnvironment(System.getenv()));
+    this(ConsumerConfig.fromEnvironment(Environment.system()));
   }
 
-  /** A handler writing with its own DynamoDB client built from {@code config} (the local pipeline). */
+  /** A handler writing with its own DynamoDB client, built from {@code config} and the AWS SDK's settings. */
   public KinesisConsumerHandler(ConsumerConfig config) {
-    this(EventWriter.create(dynamoDbClient(config), config));
+    this(EventWriter.create(dynamoDbClient(config).build(), config));
   }
 
   /** A handler around a ready writer (tests, benchmarks). */
@@ -65,12 +65,13 @@ public final class KinesisConsumerHandler implements RequestHandler<KinesisEvent
     return Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(SAFETY_MARGIN));
   }
 
-  /** The client the function writes with; Apache HTTP set explicitly, several SDK clients may be on a classpath. */
-  static DynamoDbClient dynamoDbClient(ConsumerConfig config) {
-    DynamoDbClientBuilder builder = DynamoDbClient.builder()
-        .region(Region.of(config.region()))
+  /**
+   * The client the function writes with, to build: the SDK resolves the region and any endpoint override itself
+   * (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, or their system properties). Apache HTTP is set
+   * explicitly: several SDK HTTP clients may be on a classpath.
+   */
+  public static DynamoDbClientBuilder dynamoDbClient(ConsumerConfig config) {
+    return DynamoDbClient.builder()
         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(Math.max(10, 2 * config.writeConcurrency())));
-    config.endpointOverride().ifPresent(builder::endpointOverride);
-    return builder.build();
   }
 }

@@ -3,75 +3,71 @@ package io.adtrack.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.adtrack.conventions.ConfigurationException;
+import io.adtrack.conventions.Environment;
+import io.adtrack.testkit.SystemProperties;
 import java.net.URI;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 class ConsumerConfigTest {
 
+  private static ConsumerConfig read(Map<String, String> variables) {
+    return ConsumerConfig.fromEnvironment(Environment.of(variables));
+  }
+
   @Test
   void shouldUseLocalDefaults_whenEnvironmentIsEmpty() {
-    ConsumerConfig config = ConsumerConfig.fromEnvironment(Map.of());
-
-    assertThat(config).isEqualTo(new ConsumerConfig("tracking-events", "us-east-1", Optional.empty(), 90, 4));
+    assertThat(read(Map.of())).isEqualTo(new ConsumerConfig("tracking-events", 90, 4));
   }
 
   @Test
   void shouldReadEveryVariable() {
-    ConsumerConfig config = ConsumerConfig.fromEnvironment(Map.of(
-        "EVENT_TABLE", "events-eu",
-        "AWS_REGION", "eu-central-1",
-        "AWS_ENDPOINT_URL_DYNAMODB", "http://localhost:8000",
-        "RETENTION_DAYS", "30",
-        "WRITE_CONCURRENCY", "8"));
+    ConsumerConfig config = read(Map.of("EVENT_TABLE", "events-eu", "RETENTION_DAYS", "30", "WRITE_CONCURRENCY", "8"));
 
-    assertThat(config).isEqualTo(new ConsumerConfig(
-        "events-eu", "eu-central-1", Optional.of(URI.create("http://localhost:8000")), 30, 8));
-  }
-
-  @Test
-  void shouldPreferTheDynamoDbEndpoint_whenBothEndpointVariablesAreSet() {
-    ConsumerConfig config = ConsumerConfig.fromEnvironment(Map.of(
-        "AWS_ENDPOINT_URL_DYNAMODB", "http://localhost:8000",
-        "AWS_ENDPOINT_URL", "http://localhost:4566"));
-
-    assertThat(config.endpointOverride()).contains(URI.create("http://localhost:8000"));
-  }
-
-  @Test
-  void shouldFallBackToTheGenericEndpoint_whenNoDynamoDbEndpointIsSet() {
-    ConsumerConfig config = ConsumerConfig.fromEnvironment(Map.of("AWS_ENDPOINT_URL", "http://localhost:4566"));
-
-    assertThat(config.endpointOverride()).contains(URI.create("http://localhost:4566"));
+    assertThat(config).isEqualTo(new ConsumerConfig("events-eu", 30, 8));
   }
 
   @Test
   void shouldTreatBlankValuesAsUnset() {
-    ConsumerConfig config = ConsumerConfig.fromEnvironment(Map.of(
-        "EVENT_TABLE", " ", "AWS_ENDPOINT_URL_DYNAMODB", "", "RETENTION_DAYS", "  "));
-
-    assertThat(config).isEqualTo(ConsumerConfig.fromEnvironment(Map.of()));
+    assertThat(read(Map.of("EVENT_TABLE", " ", "WRITE_CONCURRENCY", "", "RETENTION_DAYS", "  ")))
+        .isEqualTo(read(Map.of()));
   }
 
   @Test
   void shouldNameTheVariable_whenRetentionIsNotANumber() {
-    assertThatThrownBy(() -> ConsumerConfig.fromEnvironment(Map.of("RETENTION_DAYS", "ninety")))
-        .isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> read(Map.of("RETENTION_DAYS", "ninety")))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("RETENTION_DAYS=ninety");
   }
 
   @Test
   void shouldRejectARetentionOfZeroDays() {
-    assertThatThrownBy(() -> ConsumerConfig.fromEnvironment(Map.of("RETENTION_DAYS", "0")))
-        .isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> read(Map.of("RETENTION_DAYS", "0")))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("RETENTION_DAYS=0 is out of range");
   }
 
   @Test
-  void shouldRejectAnEndpointThatIsNotAnAbsoluteUrl() {
-    assertThatThrownBy(() -> ConsumerConfig.fromEnvironment(Map.of("AWS_ENDPOINT_URL_DYNAMODB", "localhost:8000")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("AWS_ENDPOINT_URL_DYNAMODB");
+  void theLambdasClient_takesItsEndpointAndRegionFromTheSdk_theDynamoDbEndpointBeforeTheGenericOne() {
+    try (DynamoDbClient client = SystemProperties.during(Map.of(
+        SystemProperties.DYNAMODB_ENDPOINT, "http://localhost:8000",
+        "aws.endpointUrl", "http://localhost:4566",
+        "aws.region", "eu-central-1"), () -> KinesisConsumerHandler.dynamoDbClient(read(Map.of())).build())) {
+
+      assertThat(client.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://localhost:8000"));
+      assertThat(client.serviceClientConfiguration().region()).isEqualTo(Region.EU_CENTRAL_1);
+    }
+  }
+
+  @Test
+  void theLambdasClient_fallsBackToTheGenericEndpoint_whenNoDynamoDbEndpointIsSet() {
+    try (DynamoDbClient client = SystemProperties.during(Map.of("aws.endpointUrl", "http://localhost:4566"),
+        () -> KinesisConsumerHandler.dynamoDbClient(read(Map.of())).build())) {
+
+      assertThat(client.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://localhost:4566"));
+    }
   }
 }

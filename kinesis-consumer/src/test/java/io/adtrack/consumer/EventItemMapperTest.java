@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.Privacy;
 import io.adtrack.proto.TrackingEvent;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class EventItemMapperTest {
         .setMessageId("m-1").setType(EventType.CLICK).setProgramId("212313").setProgramName("program2")
         .setCustomerId(9124).setCustomerName("Customer2").setUserAgent("Mozilla/5.0").setReceivedAt(RECEIVED_AT)
         .putParams("campaign", "winter").setProgramVersion(7).setReferer("https://publisher.example/")
-        .setClientIp("203.0.113.7").build();
+        .setClientIp("203.0.113.0").setPrivacy(Privacy.IP_TRUNCATED).build();
 
     Map<String, AttributeValue> item = mapper.toItem(event);
 
@@ -33,7 +34,8 @@ class EventItemMapperTest {
         entry("customerName", AttributeValue.fromS("Customer2")),
         entry("userAgent", AttributeValue.fromS("Mozilla/5.0")),
         entry("referer", AttributeValue.fromS("https://publisher.example/")),
-        entry("clientIp", AttributeValue.fromS("203.0.113.7")),
+        entry("clientIp", AttributeValue.fromS("203.0.113.0")),
+        entry("privacy", AttributeValue.fromS("IP_TRUNCATED")),
         entry("receivedAt", AttributeValue.fromN("1767225600123")),
         entry("programVersion", AttributeValue.fromN("7")),
         entry("params", AttributeValue.fromM(Map.of("campaign", AttributeValue.fromS("winter")))),
@@ -83,6 +85,21 @@ class EventItemMapperTest {
         .putParams("", "x").putParams("slot", "").build();
 
     assertThat(mapper.toItem(event).get("params").m()).containsOnly(entry("slot", AttributeValue.fromS("")));
+  }
+
+  @Test
+  void shouldSayWhichPrivacyTreatmentApplied_soReportsCanCountLimitedEvents() {
+    TrackingEvent limited = TrackingEvent.newBuilder()
+        .setMessageId("m-7").setProgramId("77").setReceivedAt(RECEIVED_AT).setPrivacy(Privacy.LIMITED).build();
+    TrackingEvent fromAnOlderTracker = TrackingEvent.newBuilder()
+        .setMessageId("m-8").setProgramId("77").setReceivedAt(RECEIVED_AT).build();
+    TrackingEvent fromANewerTracker = TrackingEvent.newBuilder()
+        .setMessageId("m-9").setProgramId("77").setReceivedAt(RECEIVED_AT).setPrivacyValue(7).build();
+
+    assertThat(mapper.toItem(limited)).containsEntry("privacy", AttributeValue.fromS("LIMITED"))
+        .doesNotContainKeys("clientIp", "userAgent");
+    assertThat(mapper.toItem(fromAnOlderTracker)).doesNotContainKey("privacy");
+    assertThat(mapper.toItem(fromANewerTracker)).containsEntry("privacy", AttributeValue.fromS("7"));
   }
 
   @Test

@@ -10,6 +10,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import io.adtrack.conventions.Environment;
+import io.adtrack.testkit.SystemProperties;
 import io.adtrack.testkit.lambda.KinesisEvents;
 import io.adtrack.testkit.lambda.LocalLambdaContext;
 import java.time.Duration;
@@ -48,12 +50,23 @@ class KinesisConsumerHandlerTest {
 
   private final DynamoDbClient dynamoDb = DYNAMODB_LOCAL.client();
 
-  /** A handler configured the way the Lambda is, through its environment, writing to {@code table}. */
+  /**
+   * A handler configured the way the Lambda is, through its environment, writing to {@code table}; the SDK finds
+   * DynamoDB Local through the system-property twin of AWS_ENDPOINT_URL_DYNAMODB.
+   */
   private static KinesisConsumerHandler handlerFor(String table) {
-    return new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
+    ConsumerConfig config = ConsumerConfig.fromEnvironment(Environment.of(Map.of(
         "EVENT_TABLE", table,
-        "RETENTION_DAYS", Integer.toString(RETENTION_DAYS),
-        "AWS_ENDPOINT_URL_DYNAMODB", DYNAMODB_LOCAL.endpoint().toString())));
+        "RETENTION_DAYS", Integer.toString(RETENTION_DAYS))));
+    return SystemProperties.during(Map.of(SystemProperties.DYNAMODB_ENDPOINT, DYNAMODB_LOCAL.endpoint().toString()),
+        () -> new KinesisConsumerHandler(config));
+  }
+
+  /** Invokes a handler writing to a new table with {@code event}, which must report no failure; returns the table. */
+  private String writtenWithoutFailures(KinesisEvent event) {
+    String table = TestTables.create(dynamoDb);
+    assertThat(invoke(handlerFor(table), event).getBatchItemFailures()).isEmpty();
+    return table;
   }
 
   private static StreamsEventResponse invoke(KinesisConsumerHandler handler, KinesisEvent event) {
@@ -67,11 +80,8 @@ class KinesisConsumerHandlerTest {
   @ParameterizedTest
   @Event(value = FIXTURE, type = KinesisEvent.class)
   void shouldWriteOneItemPerRecord_withEveryFieldAndAnExpiry(KinesisEvent event) {
-    String table = TestTables.create(dynamoDb);
+    String table = writtenWithoutFailures(event);
 
-    StreamsEventResponse response = invoke(handlerFor(table), event);
-
-    assertThat(response.getBatchItemFailures()).isEmpty();
     Map<String, Map<String, AttributeValue>> items = TestTables.itemsById(dynamoDb, table);
     assertThat(items).hasSize(event.getRecords().size());
     assertThat(items.get("0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e01")).containsOnly(
@@ -105,11 +115,8 @@ class KinesisConsumerHandlerTest {
   @ParameterizedTest
   @Event(value = FIXTURE, type = KinesisEvent.class)
   void shouldListAProgramsEventsByTime_throughTheByProgramIndex(KinesisEvent event) {
-    String table = TestTables.create(dynamoDb);
+    String table = writtenWithoutFailures(event);
 
-    StreamsEventResponse response = invoke(handlerFor(table), event);
-
-    assertThat(response.getBatchItemFailures()).isEmpty();
     // A global secondary index is eventually consistent in DynamoDB: poll rather than read once.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(byProgram(table, "212313")).containsExactly(
         "0b6f7c52-3f1e-4c1a-9d3e-2a7d5f0c9e01",

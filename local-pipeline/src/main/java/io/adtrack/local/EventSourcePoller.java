@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.adtrack.conventions.Backoff;
 import io.adtrack.testkit.lambda.KinesisEvents;
 import io.adtrack.testkit.lambda.LocalLambdaContext;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -52,8 +54,8 @@ public final class EventSourcePoller implements AutoCloseable {
    * @param batchSize         records per invocation at most (GetRecords limit)
    * @param pollInterval      how long a shard rests after a poll that found nothing
    * @param functionTimeout   the invocation's budget, counted down by {@code getRemainingTimeInMillis()}
-   * @param initialBackoff    wait before the first redelivery of a failed batch; doubles per attempt
-   * @param maxBackoff        cap of the redelivery wait
+   * @param backoff           the wait before a redelivery of a failed batch, or a new read of a failing shard, by
+   *                          attempts so far
    * @param maxRetryAttempts  redeliveries before a failing batch is skipped; -1 = until the records expire
    * @param startingPosition  where a shard without checkpoint starts (TRIM_HORIZON or LATEST)
    */
@@ -62,8 +64,7 @@ public final class EventSourcePoller implements AutoCloseable {
       int batchSize,
       Duration pollInterval,
       Duration functionTimeout,
-      Duration initialBackoff,
-      Duration maxBackoff,
+      Backoff backoff,
       int maxRetryAttempts,
       ShardIteratorType startingPosition) {
 
@@ -81,35 +82,28 @@ public final class EventSourcePoller implements AutoCloseable {
       }
     }
 
-    /** Lambda's defaults: batch 100, each shard polled once a second, unlimited retries, from TRIM_HORIZON. */
+    /**
+     * Lambda's defaults: batch 100, each shard polled once a second, unlimited retries, from TRIM_HORIZON; failed
+     * batches redelivered after 0.5 s doubling up to 30 s.
+     */
     public static Settings lambdaDefaults(String functionName) {
-      return new Settings(functionName, 100, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(500),
-          Duration.ofSeconds(30), -1, ShardIteratorType.TRIM_HORIZON);
-    }
-
-    public Settings withBatchSize(int size) {
-      return new Settings(functionName, size, pollInterval, functionTimeout, initialBackoff, maxBackoff,
-          maxRetryAttempts, startingPosition);
+      return new Settings(functionName, 100, Duration.ofSeconds(1), Duration.ofSeconds(60),
+          Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30)), -1, ShardIteratorType.TRIM_HORIZON);
     }
 
     public Settings withPollInterval(Duration interval) {
-      return new Settings(functionName, batchSize, interval, functionTimeout, initialBackoff, maxBackoff,
-          maxRetryAttempts, startingPosition);
+      return new Settings(functionName, batchSize, interval, functionTimeout, backoff, maxRetryAttempts,
+          startingPosition);
     }
 
-    public Settings withBackoff(Duration initial, Duration max) {
-      return new Settings(functionName, batchSize, pollInterval, functionTimeout, initial, max, maxRetryAttempts,
+    public Settings withBackoff(Backoff redelivery) {
+      return new Settings(functionName, batchSize, pollInterval, functionTimeout, redelivery, maxRetryAttempts,
           startingPosition);
     }
 
     public Settings withMaxRetryAttempts(int attempts) {
-      return new Settings(functionName, batchSize, pollInterval, functionTimeout, initialBackoff, maxBackoff,
-          attempts, startingPosition);
-    }
-
-    public Settings withFunctionTimeout(Duration timeout) {
-      return new Settings(functionName, batchSize, pollInterval, timeout, initialBackoff, maxBackoff,
-          maxRetryAttempts, startingPosition);
+      return new Settings(functionName, batchSize, pollInterval, functionTimeout, backoff, attempts,
+          startingPosition);
     }
   }
 
@@ -135,6 +129,8 @@ public final class EventSourcePoller implements AutoCloseable {
   private final String region;
   private final RequestHandler<KinesisEvent, StreamsEventResponse> handler;
   private final Settings settings;
+  /** {@code System.nanoTime()}, unless a test drives the time. */
+  private final LongSupplier clock;
   private final Map<String, ShardCursor> shards = new LinkedHashMap<>();
   private final Map<String, String> checkpoints = new ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -157,13 +153,14 @@ public final class EventSourcePoller implements AutoCloseable {
   private long shardListDueNanos;
 
   private EventSourcePoller(KinesisClient kinesis, String streamName, String streamArn,
-      RequestHandler<KinesisEvent, StreamsEventResponse> handler, Settings settings) {
+      RequestHandler<KinesisEvent, StreamsEventResponse> handler, Settings settings, LongSupplier clock) {
     this.kinesis = kinesis;
     this.streamName = streamName;
     this.streamArn = streamArn;
     this.region = kinesis.serviceClientConfiguration().region().id();
     this.handler = handler;
     this.settings = settings;
+    this.clock = clock;
     this.thread = new Thread(this::pollLoop, "poller-" + streamName);
     this.thread.setDaemon(true);
   }
@@ -175,8 +172,14 @@ public final class EventSourcePoller implements AutoCloseable {
    */
   public static EventSourcePoller start(KinesisClient kinesis, String streamName,
       RequestHandler<KinesisEvent, StreamsEventResponse> handler, Settings settings) {
+    return start(kinesis, streamName, handler, settings, System::nanoTime);
+  }
+
+  /** The same, reading the time from {@code clock} ({@code System.nanoTime()} scale): tests drive it. */
+  static EventSourcePoller start(KinesisClient kinesis, String streamName,
+      RequestHandler<KinesisEvent, StreamsEventResponse> handler, Settings settings, LongSupplier clock) {
     String arn = kinesis.describeStreamSummary(b -> b.streamName(streamName)).streamDescriptionSummary().streamARN();
-    EventSourcePoller poller = new EventSourcePoller(kinesis, streamName, arn, handler, settings);
+    EventSourcePoller poller = new EventSourcePoller(kinesis, streamName, arn, handler, settings, clock);
     poller.thread.start();
     LOG.info("Feeding {} from {}: batch size {}, shards polled every {} ms while idle", settings.functionName(),
         streamName, settings.batchSize(), settings.pollInterval().toMillis());
@@ -204,7 +207,7 @@ public final class EventSourcePoller implements AutoCloseable {
    * @return whether every shard caught up in time
    */
   public boolean drain(Duration timeout) {
-    drainStartNanos = System.nanoTime();
+    drainStartNanos = clock.getAsLong();
     draining = true;
     LockSupport.unpark(thread);
     boolean finished = awaitStopped(timeout);
@@ -246,7 +249,7 @@ public final class EventSourcePoller implements AutoCloseable {
           break;
         }
         ShardCursor next = nextDue();
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long due = next == null ? now + settings.pollInterval().toNanos() : effectiveDue(next);
         if (due > now) {
           LockSupport.parkNanos(this, due - now);
@@ -278,9 +281,8 @@ public final class EventSourcePoller implements AutoCloseable {
         LOG.debug("{}: reading shard {} failed again ({} times): {}", settings.functionName(), cursor.shardId,
             cursor.readFailures, e.getMessage());
       }
-      Duration pause = backoff(cursor.readFailures);
-      cursor.dueAtNanos = System.nanoTime()
-          + Math.max(pause.toNanos(), settings.pollInterval().toNanos());
+      long pauseNanos = settings.backoff().delayNanos(cursor.readFailures);
+      cursor.dueAtNanos = clock.getAsLong() + Math.max(pauseNanos, settings.pollInterval().toNanos());
     }
   }
 
@@ -288,7 +290,7 @@ public final class EventSourcePoller implements AutoCloseable {
     if (cursor.iterator == null) {
       cursor.iterator = kinesis.getShardIterator(iteratorRequest(cursor)).shardIterator();
     }
-    long pollStart = System.nanoTime();
+    long pollStart = clock.getAsLong();
     polls.incrementAndGet();
     GetRecordsResponse response;
     try {
@@ -304,7 +306,7 @@ public final class EventSourcePoller implements AutoCloseable {
     if (!records.isEmpty()) {
       deliver(cursor, records);
     } else if (response.millisBehindLatest() != null && response.millisBehindLatest() > 0) {
-      cursor.dueAtNanos = System.nanoTime();
+      cursor.dueAtNanos = clock.getAsLong();
     } else {
       cursor.lastEmptyPollNanos = pollStart;
       cursor.dueAtNanos = pollStart + settings.pollInterval().toNanos();
@@ -319,7 +321,7 @@ public final class EventSourcePoller implements AutoCloseable {
   private void deliver(ShardCursor cursor, List<Record> records) {
     KinesisEvent event = KinesisEvents.fromRecords(records, new KinesisEvents.Source(streamArn, cursor.shardId, region,
         KinesisEvents.functionRoleArn(settings.functionName())));
-    LocalLambdaContext context = new LocalLambdaContext(settings.functionName(), settings.functionTimeout());
+    LocalLambdaContext context = new LocalLambdaContext(settings.functionName(), settings.functionTimeout(), clock);
     invocations.incrementAndGet();
     recordsDelivered.addAndGet(records.size());
     StreamsEventResponse response;
@@ -345,7 +347,7 @@ public final class EventSourcePoller implements AutoCloseable {
       checkpoint(cursor, records.get(records.size() - 1));
       recordsCompleted.addAndGet(records.size());
       cursor.attempts = 0;
-      cursor.dueAtNanos = System.nanoTime();
+      cursor.dueAtNanos = clock.getAsLong();
       return;
     }
     if (failedFrom > 0) {
@@ -395,7 +397,7 @@ public final class EventSourcePoller implements AutoCloseable {
       recordsSkipped.addAndGet(records.size() - fromIndex);
       checkpoint(cursor, last);
       cursor.attempts = 0;
-      cursor.dueAtNanos = System.nanoTime();
+      cursor.dueAtNanos = clock.getAsLong();
       return;
     }
     retries.incrementAndGet();
@@ -403,12 +405,7 @@ public final class EventSourcePoller implements AutoCloseable {
     cursor.iterator = null;
     cursor.resumeType = ShardIteratorType.AT_SEQUENCE_NUMBER;
     cursor.resumeSequence = first.sequenceNumber();
-    cursor.dueAtNanos = System.nanoTime() + backoff(cursor.attempts).toNanos();
-  }
-
-  private Duration backoff(int attempt) {
-    Duration delay = settings.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
-    return delay.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : delay;
+    cursor.dueAtNanos = clock.getAsLong() + settings.backoff().delayNanos(cursor.attempts);
   }
 
   private void checkpoint(ShardCursor cursor, Record record) {
@@ -467,7 +464,7 @@ public final class EventSourcePoller implements AutoCloseable {
   }
 
   private void refreshShardsIfStale() {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (!shardListStale || now - shardListDueNanos < 0) {
       return;
     }

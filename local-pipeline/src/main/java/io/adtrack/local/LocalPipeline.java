@@ -2,14 +2,18 @@ package io.adtrack.local;
 
 import io.adtrack.consumer.ConsumerConfig;
 import io.adtrack.consumer.EventTable;
+import io.adtrack.consumer.EventWriter;
 import io.adtrack.consumer.KinesisConsumerHandler;
+import io.adtrack.conventions.Environment;
 import io.adtrack.local.PortCheck.PortTakenException;
+import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.DynamoDbLocal;
 import io.adtrack.testkit.KinesisEmulator;
 import io.adtrack.testkit.RedisServerFixture;
 import io.adtrack.updater.RedisUpdaterHandler;
 import io.adtrack.updater.UpdaterConfig;
 import io.adtrack.updater.publish.PublishPrograms;
+import io.adtrack.updater.publish.PublisherConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import sun.misc.Signal;
@@ -61,6 +66,7 @@ public final class LocalPipeline implements AutoCloseable {
   private static final int EVENT_STREAM_SHARDS = 2;
   private static final int CORE_DATA_STREAM_SHARDS = 1;
   private static final String BUNDLED_SAMPLES = "/sample-programs.json";
+  private static final Duration UPDATER_REDIS_TIMEOUT = Duration.ofSeconds(2);
 
   /** When a part stops: downstream order, so nothing is lost on the way out. */
   private enum Stage { PRODUCER, CONSUMERS, STAND_INS }
@@ -78,7 +84,7 @@ public final class LocalPipeline implements AutoCloseable {
   private DynamoDbLocal dynamoDb;
   private EventSourcePoller consumerPoller;
   private EventSourcePoller updaterPoller;
-  private TrackerProcess tracker;
+  private ChildProcess tracker;
   private SamplePrograms samples;
   private volatile boolean closing;
   private Duration startupTime;
@@ -95,11 +101,11 @@ public final class LocalPipeline implements AutoCloseable {
     System.setProperty("aws.secretAccessKey", "local");
     // DynamoDB Local logs through the Log4j 2 API without an implementation: quiet, instead of an ERROR at start.
     System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
-    System.exit(run(System.getenv()));
+    System.exit(run(Environment.system()));
   }
 
   /** The launcher without System.exit: start, print, wait for SIGINT/SIGTERM, stop. */
-  static int run(Map<String, String> env) {
+  static int run(Environment env) {
     LocalPipelineConfig config;
     try {
       config = LocalPipelineConfig.fromEnvironment(env);
@@ -180,12 +186,15 @@ public final class LocalPipeline implements AutoCloseable {
     kinesis.createStream(config.coreDataStream(), CORE_DATA_STREAM_SHARDS);
 
     // The tracker's JVM boots while DynamoDB Local starts: it needs only Redis and its stream.
-    tracker = TrackerProcess.start(config.trackerJar(), trackerEnvironment(), TRACKER_SHUTDOWN_GRACE, System.out);
-    running.add(new Running(Stage.PRODUCER, "tracker", tracker));
-    tracker.process().onExit().thenRun(() -> {
+    // The production jar in a JVM of its own, configured only through its environment as in ECS.
+    tracker = ChildProcess.of("tracker", ChildProcess.java(List.of("-jar", config.trackerJar().toString())))
+        .environment(trackerEnvironment())
+        .passThrough(System.out, "[tracker] ")
+        .start();
+    running.add(new Running(Stage.PRODUCER, "tracker", this::stopTracker));
+    tracker.onExit().thenAccept(code -> {
       if (!closing) {
-        LOG.error("The tracker exited on its own (code {}): see its [tracker] lines above",
-            tracker.process().exitValue());
+        LOG.error("The tracker exited on its own (code {}): see its [tracker] lines above", code);
         onTrackerExit.run();
       }
     });
@@ -197,14 +206,10 @@ public final class LocalPipeline implements AutoCloseable {
         dynamoDb.endpoint());
 
     updaterPoller = EventSourcePoller.start(kinesis.client(), config.coreDataStream(),
-        new RedisUpdaterHandler(UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", redis.url()))),
+        new RedisUpdaterHandler(UpdaterConfig.forUrl(redis.url(), UPDATER_REDIS_TIMEOUT)),
         EventSourcePoller.Settings.lambdaDefaults("redis-updater"));
     running.add(new Running(Stage.CONSUMERS, "redis-updater poller", () -> updaterPoller.drain(DRAIN_TIMEOUT)));
-    consumerPoller = EventSourcePoller.start(kinesis.client(), config.eventStream(),
-        new KinesisConsumerHandler(ConsumerConfig.fromEnvironment(Map.of(
-            "EVENT_TABLE", config.eventTable(),
-            "AWS_REGION", LocalPipelineConfig.REGION,
-            "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()))),
+    consumerPoller = EventSourcePoller.start(kinesis.client(), config.eventStream(), consumerHandler(),
         EventSourcePoller.Settings.lambdaDefaults("kinesis-consumer"));
     running.add(new Running(Stage.CONSUMERS, "kinesis-consumer poller",
         () -> consumerPoller.drain(DRAIN_TIMEOUT)));
@@ -213,6 +218,21 @@ public final class LocalPipeline implements AutoCloseable {
     awaitReady(cancelled);
     startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
     LOG.info("Local pipeline ready in {} ms", startupTime.toMillis());
+  }
+
+  /**
+   * The kinesis-consumer as the Lambda builds it, its client pointed at DynamoDB Local explicitly: this JVM's own
+   * environment is the user's shell, not the function's.
+   */
+  private KinesisConsumerHandler consumerHandler() {
+    ConsumerConfig consumer = ConsumerConfig.fromEnvironment(Environment.of(Map.of()))
+        .withTableName(config.eventTable());
+    DynamoDbClient client = KinesisConsumerHandler.dynamoDbClient(consumer)
+        .endpointOverride(dynamoDb.endpoint())
+        .region(Region.of(LocalPipelineConfig.REGION))
+        .build();
+    running.add(new Running(Stage.STAND_INS, "kinesis-consumer's DynamoDB client", client));
+    return new KinesisConsumerHandler(EventWriter.create(client, consumer));
   }
 
   /** The redis-updater's sample-programs.json, copied out of its jar for the publisher CLI, which reads files. */
@@ -230,8 +250,22 @@ public final class LocalPipeline implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, then the tracker's own shutdown (flushing its Kinesis buffer) gets its grace period. */
+  private void stopTracker() {
+    LOG.info("Stopping the tracker (SIGTERM), up to {} s to flush", TRACKER_SHUTDOWN_GRACE.toSeconds());
+    LOG.info("Tracker stopped (exit code {})", tracker.stop(TRACKER_SHUTDOWN_GRACE));
+  }
+
+  /**
+   * The tracker's settings on top of this process's environment, so tracker settings the user exported
+   * (CACHE_TTL_SECONDS, KINESIS_LINGER_MS, ...) still apply; the shell's variables that would point it at real AWS
+   * are removed (a null value).
+   */
   private Map<String, String> trackerEnvironment() {
     Map<String, String> env = new HashMap<>();
+    for (String awsOnly : List.of("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION")) {
+      env.put(awsOnly, null);
+    }
     env.put("HTTP_PORT", Integer.toString(config.httpPort()));
     env.put("REDIS_URL", redis.url());
     env.put("AWS_REGION", LocalPipelineConfig.REGION);
@@ -256,10 +290,8 @@ public final class LocalPipeline implements AutoCloseable {
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     int code;
     try (PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8)) {
-      code = PublishPrograms.run(new String[] {programsFile.toString()}, Map.of(
-          "CORE_DATA_STREAM", config.coreDataStream(),
-          "AWS_REGION", LocalPipelineConfig.REGION,
-          "AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString()), System.out, err);
+      code = PublishPrograms.run(new String[] {programsFile.toString()}, new PublisherConfig(config.coreDataStream()),
+          kinesis::newClient, System.out, err);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing " + programsFile, e);
@@ -400,8 +432,9 @@ public final class LocalPipeline implements AutoCloseable {
             + " --table-name " + config.eventTable() + " --index-name byProgram"
             + " --key-condition-expression 'programId = :p' --expression-attribute-values '{\":p\":{\"S\":\"" + id
             + "\"}}'",
-        "  publish programs: AWS_ENDPOINT_URL_KINESIS=" + kinesis.endpoint() + " CBOR_ENABLED=false java -cp "
-            + "local-pipeline/target/local-pipeline.jar io.adtrack.updater.publish.PublishPrograms <file.json>",
+        "  publish programs: AWS_REGION=" + LocalPipelineConfig.REGION + " AWS_ENDPOINT_URL_KINESIS="
+            + kinesis.endpoint() + " java -cp local-pipeline/target/local-pipeline.jar"
+            + " io.adtrack.updater.publish.PublishPrograms <file.json>",
         "");
   }
 

@@ -1,5 +1,7 @@
 package io.adtrack.local;
 
+import io.adtrack.conventions.AwsRegion;
+import io.adtrack.conventions.Environment;
 import io.adtrack.testkit.FreePorts;
 import io.adtrack.testkit.KinesisEmulator;
 import java.nio.file.Files;
@@ -37,22 +39,22 @@ public record LocalPipelineConfig(
     String coreDataStream,
     String eventTable) {
 
-  public static final String REGION = "us-east-1";
+  /** The region every stand-in is addressed in. */
+  public static final String REGION = AwsRegion.LOCAL_DEFAULT;
   static final String TRACKER_JAR_IN_REPOSITORY = "tracker-service/target/tracker-service.jar";
 
   /** The local pipeline's defaults, overridden by the port variables and TRACKER_JAR / SAMPLE_PROGRAMS. */
-  public static LocalPipelineConfig fromEnvironment(Map<String, String> env) {
+  public static LocalPipelineConfig fromEnvironment(Environment env) {
     Path root = RepositoryRoot.locate();
     return new LocalPipelineConfig(
-        port(env, "REDIS_PORT", 6379),
-        port(env, "KINESIS_PORT", 4567),
-        port(env, "DYNAMODB_PORT", 8000),
-        port(env, "HTTP_PORT", 8080),
+        env.port("REDIS_PORT", 6379),
+        env.port("KINESIS_PORT", 4567),
+        env.port("DYNAMODB_PORT", 8000),
+        env.port("HTTP_PORT", 8080),
         KinesisEmulator.Kind.KINESALITE,
         false,
-        path(env, "TRACKER_JAR", root.resolve(TRACKER_JAR_IN_REPOSITORY)),
-        Optional.ofNullable(env.get("SAMPLE_PROGRAMS")).filter(s -> !s.isBlank())
-            .map(s -> Path.of(s.trim()).toAbsolutePath()),
+        env.path("TRACKER_JAR", root.resolve(TRACKER_JAR_IN_REPOSITORY)),
+        env.optionalPath("SAMPLE_PROGRAMS"),
         "tracking-events",
         "core-data-updates",
         "tracking-events");
@@ -92,26 +94,5 @@ public record LocalPipelineConfig(
       throw new IllegalStateException("SAMPLE_PROGRAMS=" + file + " does not exist: point it at a JSON array of "
           + "program documents, or unset it for the bundled samples");
     });
-  }
-
-  private static int port(Map<String, String> env, String name, int fallback) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      int port = Integer.parseInt(raw.trim());
-      if (port < 1 || port > 65_535) {
-        throw new NumberFormatException("out of range");
-      }
-      return port;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + "=" + raw + " is not a port (1-65535)", e);
-    }
-  }
-
-  private static Path path(Map<String, String> env, String name, Path fallback) {
-    String raw = env.get(name);
-    return raw == null || raw.isBlank() ? fallback : Path.of(raw.trim()).toAbsolutePath();
   }
 }

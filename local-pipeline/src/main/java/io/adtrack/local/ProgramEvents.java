@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.adtrack.consumer.EventTable;
+import io.adtrack.conventions.AwsRegion;
+import io.adtrack.conventions.ConfigurationException;
+import io.adtrack.conventions.Environment;
+import io.adtrack.testkit.StandInClients;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -13,13 +17,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -29,7 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * Lists a program's persisted tracking events by time ({@code ./program-events}), from the table's
  * {@code byProgram} index (programId + receivedAt), page by page. Works against the local pipeline
  * ({@code --local}, or AWS_ENDPOINT_URL_DYNAMODB) and against AWS (default credential chain, AWS_REGION,
- * EVENT_TABLE).
+ * EVENT_TABLE). With no region set anywhere the AWS SDK looks, it asks {@value AwsRegion#LOCAL_DEFAULT} and says so
+ * on stderr.
  */
 public final class ProgramEvents {
 
@@ -47,7 +51,8 @@ public final class ProgramEvents {
       "  --newest-first   latest first (default: oldest first)",
       "  --json           one JSON object per line instead of one text line per event",
       "  --local          the local pipeline's DynamoDB Local (http://localhost:${DYNAMODB_PORT:-8000}, us-east-1)",
-      "env: EVENT_TABLE (tracking-events), AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL, AWS credentials");
+      "env: EVENT_TABLE (tracking-events); the AWS SDK's AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL,"
+          + " and credentials");
 
   /**
    * What to list.
@@ -123,11 +128,11 @@ public final class ProgramEvents {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    System.exit(run(args, Environment.system(), System.out, System.err));
   }
 
   /** The command without System.exit, for tests. */
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  static int run(String[] args, Environment env, PrintStream out, PrintStream err) {
     Options options;
     try {
       options = Options.parse(args);
@@ -136,8 +141,19 @@ public final class ProgramEvents {
       err.println(USAGE);
       return EXIT_USAGE;
     }
-    String table = valueOr(env, "EVENT_TABLE", "tracking-events");
-    try (DynamoDbClient dynamoDb = client(options, env)) {
+    String table;
+    DynamoDbClient client;
+    try {
+      table = env.string("EVENT_TABLE", "tracking-events");
+      client = client(options, env, err);
+    } catch (ConfigurationException e) {
+      err.println(e.getMessage());
+      return EXIT_USAGE;
+    } catch (SdkClientException e) {
+      err.println(ConfigurationException.fromAwsClient(e).getMessage());
+      return EXIT_USAGE;
+    }
+    try (DynamoDbClient dynamoDb = client) {
       long listed = list(dynamoDb, table, options, out);
       if (listed == 0) {
         err.println("no events for program " + options.programId() + " in table " + table
@@ -145,7 +161,8 @@ public final class ProgramEvents {
       }
       return EXIT_OK;
     } catch (ResourceNotFoundException e) {
-      err.println("table " + table + " or its index " + EventTable.BY_PROGRAM_INDEX + " not found"
+      err.println("table " + table + " or its index " + EventTable.BY_PROGRAM_INDEX + " not found in "
+          + client.serviceClientConfiguration().region()
           + (options.local() ? " (is ./run running?)" : " (check EVENT_TABLE and AWS_REGION)"));
       return EXIT_FAILED;
     } catch (SdkException e) {
@@ -188,7 +205,7 @@ public final class ProgramEvents {
     return listed;
   }
 
-  /** {@code receivedAt  TYPE  messageId  customer=..  ua=".."  ip=..  referer=..  params={..}}. */
+  /** {@code receivedAt  TYPE  messageId  customer=..  ua=".."  ip=..  privacy=..  referer=..  params={..}}. */
   static String textLine(Map<String, AttributeValue> item) {
     StringBuilder line = new StringBuilder()
         .append(Instant.ofEpochMilli(Long.parseLong(item.get(EventTable.RECEIVED_AT).n())))
@@ -203,6 +220,7 @@ public final class ProgramEvents {
     }
     appendIfPresent(line, item, "userAgent", "ua", true);
     appendIfPresent(line, item, "clientIp", "ip", false);
+    appendIfPresent(line, item, "privacy", "privacy", false);
     appendIfPresent(line, item, "referer", "referer", true);
     if (item.containsKey("params") && item.get("params").hasM()) {
       Map<String, String> params = new TreeMap<>();
@@ -252,27 +270,21 @@ public final class ProgramEvents {
     return value == null || value.s() == null ? "-" : value.s();
   }
 
-  private static DynamoDbClient client(Options options, Map<String, String> env) {
-    DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+  /**
+   * With {@code --local}, the local pipeline's DynamoDB Local (it runs with -sharedDb: any key works, and the
+   * shell's real keys stay out of it); otherwise whatever the AWS SDK makes of the environment: region (else the
+   * local default, said on {@code err}), endpoint override (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL), credentials.
+   */
+  private static DynamoDbClient client(Options options, Environment env, PrintStream err) {
     if (options.local()) {
-      // DynamoDB Local runs with -sharedDb: any key works, and the shell's real keys stay out of it.
-      return builder
-          .endpointOverride(URI.create("http://localhost:" + valueOr(env, "DYNAMODB_PORT", "8000")))
-          .region(Region.of(LocalPipelineConfig.REGION))
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-          .build();
+      return StandInClients.build(DynamoDbClient.builder(),
+          URI.create("http://localhost:" + env.port("DYNAMODB_PORT", 8000)));
     }
-    Optional.ofNullable(valueOr(env, "AWS_ENDPOINT_URL_DYNAMODB", valueOr(env, "AWS_ENDPOINT_URL", null)))
-        .map(URI::create)
-        .ifPresent(builder::endpointOverride);
-    Optional.ofNullable(valueOr(env, "AWS_REGION", valueOr(env, "AWS_DEFAULT_REGION", null)))
-        .map(Region::of)
-        .ifPresent(builder::region);
-    return builder.build();
-  }
-
-  private static String valueOr(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+    AwsRegion region = AwsRegion.resolve(() -> new DefaultAwsRegionProviderChain().getRegion().id());
+    if (region.localDefault()) {
+      err.println("AWS region " + region);
+    }
+    return DynamoDbClient.builder().region(Region.of(region.id())).httpClientBuilder(ApacheHttpClient.builder())
+        .build();
   }
 }

@@ -39,6 +39,11 @@ final class E2e {
     return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET());
   }
 
+  /** A GET with extra headers, given as name, value, name, value... */
+  static HttpResponse<String> get(URI base, String pathAndQuery, String... headers) {
+    return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).headers(headers).GET());
+  }
+
   static HttpResponse<String> postJson(URI base, String path, String body) {
     return send(HttpRequest.newBuilder(base.resolve(path))
         .header("Content-Type", "application/json")

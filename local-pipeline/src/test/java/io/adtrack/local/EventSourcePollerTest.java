@@ -9,6 +9,8 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.adtrack.conventions.Backoff;
+import io.adtrack.testkit.Draws;
 import io.adtrack.testkit.KinesisEmulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -130,9 +133,7 @@ class EventSourcePollerTest {
 
     EventSourcePoller poller = start(stream, handler, settings());
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> handler.batches.size() >= 2);
-    assertThat(dataOf(handler.batches.get(0))).containsExactlyElementsOf(data(0, 10));
-    assertThat(dataOf(handler.batches.get(1))).containsExactlyElementsOf(data(4, 10));
+    assertThat(redeliveredAfterTheFirstBatch(handler)).containsExactlyElementsOf(data(4, 10));
     await().untilAsserted(() -> assertThat(poller.stats().recordsCompleted()).isEqualTo(10));
     assertThat(poller.stats().batchItemFailures()).isEqualTo(2);
     assertThat(poller.stats().retries()).isEqualTo(1);
@@ -152,9 +153,7 @@ class EventSourcePollerTest {
 
     EventSourcePoller poller = start(stream, handler, settings());
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> handler.batches.size() >= 2);
-    assertThat(dataOf(handler.batches.get(0))).containsExactlyElementsOf(data(0, 10));
-    assertThat(dataOf(handler.batches.get(1))).containsExactlyElementsOf(data(0, 10));
+    assertThat(redeliveredAfterTheFirstBatch(handler)).containsExactlyElementsOf(data(0, 10));
     await().untilAsserted(() -> assertThat(poller.stats().recordsCompleted()).isEqualTo(10));
     assertThat(poller.stats().handlerErrors()).isEqualTo(1);
   }
@@ -174,18 +173,25 @@ class EventSourcePollerTest {
   }
 
   @Test
-  void shouldBackOffBetweenRedeliveries() {
+  void shouldBackOffBetweenRedeliveries_onItsClock() {
     String stream = newStream(1);
     put(stream, "key", 3);
+    AtomicLong clock = new AtomicLong();
     List<Long> attemptNanos = new CopyOnWriteArrayList<>();
     RecordingHandler handler = new RecordingHandler((event, attempt) -> {
-      attemptNanos.add(System.nanoTime());
+      attemptNanos.add(clock.get());
       return attempt <= 3 ? failures(event, "record-0") : new StreamsEventResponse();
     });
+    // Every redelivery waits its backoff's ceiling: 100, 200, then 300 ms (the cap).
+    Backoff backoff = Backoff.exponential(millis(100), millis(300), Draws.highest());
+    pollers.add(EventSourcePoller.start(kinesis.client(), stream, handler, settings().withBackoff(backoff),
+        clock::get));
 
-    start(stream, handler, settings().withBackoff(Duration.ofMillis(100), Duration.ofMillis(300)));
-
-    await().atMost(Duration.ofSeconds(10)).until(() -> attemptNanos.size() >= 4);
+    // The clock moves only here, a few milliseconds at a time: the poller sees it jump, never run backwards.
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2)).until(() -> {
+      clock.addAndGet(millis(5).toNanos());
+      return attemptNanos.size() >= 4;
+    });
     assertThat(Duration.ofNanos(attemptNanos.get(1) - attemptNanos.get(0))).isGreaterThanOrEqualTo(millis(100));
     assertThat(Duration.ofNanos(attemptNanos.get(2) - attemptNanos.get(1))).isGreaterThanOrEqualTo(millis(200));
     assertThat(Duration.ofNanos(attemptNanos.get(3) - attemptNanos.get(2))).isGreaterThanOrEqualTo(millis(300));
@@ -230,7 +236,14 @@ class EventSourcePollerTest {
   private static EventSourcePoller.Settings settings() {
     return EventSourcePoller.Settings.lambdaDefaults("test-function")
         .withPollInterval(FAST_POLL)
-        .withBackoff(Duration.ofMillis(20), Duration.ofMillis(100));
+        .withBackoff(Backoff.exponential(Duration.ofMillis(20), Duration.ofMillis(100)));
+  }
+
+  /** Once the ten records were delivered and delivered again: what the second batch held. */
+  private static List<String> redeliveredAfterTheFirstBatch(RecordingHandler handler) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.batches.size() >= 2);
+    assertThat(dataOf(handler.batches.get(0))).containsExactlyElementsOf(data(0, 10));
+    return dataOf(handler.batches.get(1));
   }
 
   private static String newStream(int shards) {

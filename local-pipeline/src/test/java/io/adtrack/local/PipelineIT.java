@@ -14,6 +14,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.updater.UpdaterConfig;
 import io.adtrack.updater.redis.RedisClients;
 import java.math.BigInteger;
@@ -45,8 +46,11 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
  */
 class PipelineIT {
 
-  private static final Duration PUBLISH_TO_SERVE = Duration.ofSeconds(2);
-  private static final Duration CALL_TO_ITEM = Duration.ofSeconds(20);
+  /**
+   * How long a test waits for the pipeline to get something through: generous, as the machine is shared. How fast
+   * it really is, bench/run measures (core data published -> served, call -> item).
+   */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final int N = 5;
 
   @TempDir
@@ -60,7 +64,7 @@ class PipelineIT {
   static void startPipeline() {
     pipeline = LocalPipeline.start(LocalPipelineConfig.onFreePorts());
     tracker = pipeline.trackerUri();
-    redis = RedisClients.create(UpdaterConfig.fromUrl(pipeline.redisUrl(), 2_000));
+    redis = RedisClients.create(UpdaterConfig.forUrl(pipeline.redisUrl(), Duration.ofSeconds(2)));
   }
 
   @AfterAll
@@ -74,21 +78,19 @@ class PipelineIT {
   }
 
   @Test
-  void shouldServePublishedPrograms_withinTwoSeconds_withoutRestart() {
+  void shouldServePublishedPrograms_withoutRestart() {
     String first = newProgramId("fresh");
     String second = newProgramId("fresh");
     long trackerPid = pipeline.trackerPid();
 
-    long start = System.nanoTime();
     publish(pipeline, tempDir, program(first, "Fresh One", 7001, 1), program(second, "Fresh Two", 7002, 1));
 
-    await().atMost(PUBLISH_TO_SERVE).pollInterval(Duration.ofMillis(50))
+    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
         .until(() -> get(tracker, "/event/" + first).statusCode() == 200
             && get(tracker, "/event/" + second).statusCode() == 200);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertThat(took).isLessThan(PUBLISH_TO_SERVE);
+    assertThat(json(get(tracker, "/event/" + first)).get("programName").asText()).isEqualTo("Fresh One");
     assertThat(json(get(tracker, "/event/" + second)).get("programName").asText()).isEqualTo("Fresh Two");
-    assertThat(pipeline.trackerPid()).isEqualTo(trackerPid);
+    assertThat(pipeline.trackerPid()).as("the same tracker, told by pub/sub").isEqualTo(trackerPid);
   }
 
   @Test
@@ -139,11 +141,36 @@ class PipelineIT {
       assertThat(expiresAt).isBetween(receivedAt / 1000 + Duration.ofDays(89).toSeconds(),
           receivedAt / 1000 + Duration.ofDays(91).toSeconds());
       assertThat(item).doesNotContainKey("checksum");
+      assertThat(item.get("privacy").s()).isEqualTo("IP_TRUNCATED");
+      assertThat(item.get("clientIp").s()).isIn("127.0.0.0", "::");
     });
     assertThat(items).filteredOn(item -> item.containsKey("params"))
         .extracting(item -> item.get("params").m().getOrDefault("campaign",
             item.get("params").m().get("batch")).s())
         .contains("c0", "c4", "b0", "b4");
+  }
+
+  @Test
+  void shouldPersistAnOptedOutCall_withoutPersonalData_sayingSoInThePrivacyAttribute() {
+    String programId = newProgramId("opted-out");
+    publishAndAwaitStored(program(programId, "Opted Out", 4343, 1));
+
+    assertThat(E2e.get(tracker, "/pixel/" + programId, "Sec-GPC", "1", "Referer",
+        "https://publisher.example/a?reader=alice").statusCode()).isEqualTo(200);
+    assertThat(E2e.get(tracker, "/pixel/" + programId, "Referer", "https://publisher.example/a?reader=alice")
+        .statusCode()).isEqualTo(200);
+
+    List<Map<String, AttributeValue>> items = awaitItems(programId, 2);
+    assertThat(items).filteredOn(item -> item.get("privacy").s().equals("LIMITED")).singleElement()
+        .satisfies(item -> {
+          assertThat(item).doesNotContainKeys("clientIp", "userAgent");
+          assertThat(item.get("referer").s()).isEqualTo("https://publisher.example");
+        });
+    assertThat(items).filteredOn(item -> item.get("privacy").s().equals("IP_TRUNCATED")).singleElement()
+        .satisfies(item -> {
+          assertThat(item.get("userAgent").s()).isEqualTo(E2e.USER_AGENT);
+          assertThat(item.get("referer").s()).isEqualTo("https://publisher.example/a");
+        });
   }
 
   @Test
@@ -190,14 +217,14 @@ class PipelineIT {
     update.put("landingUrl", "https://advertiser.example/new-landing");
     publish(pipeline, tempDir, update);
 
-    await().atMost(PUBLISH_TO_SERVE).pollInterval(Duration.ofMillis(50))
+    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
         .until(() -> json(get(tracker, "/event/" + programId)).path("programName").asText().equals("After"));
     assertThat(get(tracker, "/click/" + programId).headers().firstValue("Location"))
         .contains("https://advertiser.example/new-landing");
 
     publish(pipeline, tempDir, E2e.deletion(programId, 3));
 
-    await().atMost(PUBLISH_TO_SERVE).pollInterval(Duration.ofMillis(50))
+    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
         .until(() -> get(tracker, "/event/" + programId).statusCode() == 404);
     assertThat(get(tracker, "/click/" + programId).statusCode()).isEqualTo(404);
 
@@ -244,14 +271,14 @@ class PipelineIT {
    */
   private static void publishAndAwaitStored(Map<String, Object> document) {
     publish(pipeline, tempDir, document);
-    String key = "program:" + document.get("programId");
+    String key = RedisLayout.programKey(document.get("programId").toString());
     String version = document.get("version").toString();
-    await().atMost(PUBLISH_TO_SERVE.multipliedBy(2)).pollInterval(Duration.ofMillis(50))
+    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
         .until(() -> version.equals(redis.hget(key, "version")));
   }
 
   private static List<Map<String, AttributeValue>> awaitItems(String programId, int atLeast) {
-    return await().atMost(CALL_TO_ITEM).pollInterval(Duration.ofMillis(100))
+    return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
         .until(() -> persistedEvents(pipeline.dynamoDb(), table(), programId), items -> items.size() >= atLeast);
   }
 

@@ -5,20 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.adtrack.consumer.EventTable;
+import io.adtrack.conventions.Environment;
+import io.adtrack.testkit.AwsSettings;
+import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.DynamoDbLocal;
+import io.adtrack.testkit.SystemProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -51,7 +59,8 @@ class ProgramEventsTest {
 
     assertThat(result.code()).isZero();
     assertThat(result.lines()).hasSize(1_234);
-    assertThat(result.lines()).allSatisfy(line -> assertThat(line).contains(" EVENT ").contains("customer=42"));
+    assertThat(result.lines()).allSatisfy(line -> assertThat(line).contains(" EVENT ").contains("customer=42")
+        .contains("privacy=IP_TRUNCATED"));
     assertThat(result.lines().get(0)).startsWith(BASE.toString()).contains("params={n=0}");
     assertThat(result.lines().get(1_233)).startsWith(BASE.plusSeconds(1_233).toString());
     assertThat(result.lines()).isSorted();
@@ -107,7 +116,24 @@ class ProgramEventsTest {
     Result result = run(Map.of("EVENT_TABLE", "missing-table"), "p1");
 
     assertThat(result.code()).isEqualTo(ProgramEvents.EXIT_FAILED);
-    assertThat(result.errors()).contains("table missing-table", "not found");
+    assertThat(result.errors()).contains("table missing-table", "not found in us-east-1");
+  }
+
+  @Test
+  void withNoRegionSetAnywhere_itAsksTheLocalDefault_andSaysSo(@TempDir Path dir) {
+    Map<String, String> env = AwsSettings.noRegion(dir);
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+    env.put("EVENT_TABLE", "missing-table");
+    List<String> errors = new CopyOnWriteArrayList<>();
+
+    ChildProcess command = ChildProcess.of("program-events", ChildProcess.java(List.of("-cp",
+            System.getProperty("java.class.path"), ProgramEvents.class.getName(), "p1")))
+        .environment(env).errorLines(errors::add).start();
+
+    assertThat(command.awaitExit(Duration.ofSeconds(60), Duration.ofSeconds(5))).isEqualTo(ProgramEvents.EXIT_FAILED);
+    assertThat(errors).contains("AWS region us-east-1 (the local default: no AWS_REGION, aws.region or profile "
+        + "region is set)").anyMatch(line -> line.contains("table missing-table or its index")
+            && line.contains("not found in us-east-1"));
   }
 
   @Test
@@ -127,6 +153,7 @@ class ProgramEventsTest {
             "type", AttributeValue.fromS("EVENT"),
             "customerId", AttributeValue.fromN("42"),
             "userAgent", AttributeValue.fromS("test-agent"),
+            "privacy", AttributeValue.fromS("IP_TRUNCATED"),
             "receivedAt", AttributeValue.fromN(Long.toString(BASE.plusSeconds(i).toEpochMilli())),
             "programVersion", AttributeValue.fromN("3"),
             "params", AttributeValue.fromM(Map.of("n", AttributeValue.fromS(Integer.toString(i))))))).build())
@@ -143,16 +170,15 @@ class ProgramEventsTest {
     return run(Map.of(), args);
   }
 
+  /** The command as a user runs it against AWS; the SDK finds DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB. */
   private static Result run(Map<String, String> extraEnv, String... args) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString(),
-        "AWS_REGION", "us-east-1",
-        "EVENT_TABLE", table));
+    Map<String, String> env = new HashMap<>(Map.of("EVENT_TABLE", table));
     env.putAll(extraEnv);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ProgramEvents.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code = SystemProperties.during(Map.of(SystemProperties.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
+        () -> ProgramEvents.run(args, Environment.of(env), new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)));
     String printed = out.toString(StandardCharsets.UTF_8);
     List<String> lines = printed.isEmpty() ? List.of() : Arrays.asList(printed.split("\\R"));
     return new Result(code, lines, err.toString(StandardCharsets.UTF_8));

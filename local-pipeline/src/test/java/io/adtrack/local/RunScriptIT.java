@@ -76,10 +76,12 @@ class RunScriptIT {
     Duration toStop = Duration.ofNanos(System.nanoTime() - stopStart);
 
     assertThat(script.exitValue()).isZero();
-    await().atMost(Duration.ofSeconds(5))
+    await().atMost(STOP_TIMEOUT)
         .untilAsserted(() -> assertThat(started).noneMatch(ProcessHandle::isAlive));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ports.values()).noneMatch(PortCheck::isTaken));
-    assertThat(Files.readString(log)).contains("Stopping the tracker (SIGTERM)", "Local pipeline stopped");
+    await().atMost(STOP_TIMEOUT).untilAsserted(() -> assertThat(ports.values()).noneMatch(PortCheck::isTaken));
+    assertThat(Files.readString(log)).contains("Stopping the tracker (SIGTERM)", "Local pipeline stopped")
+        .as("the tracker's own account of its flush, passed through").containsPattern("\\[tracker].*Flushed \\d+ "
+            + "records to Kinesis stream tracking-events");
     System.out.printf("./run: ready after %d ms, stopped %d ms after SIGINT, %d processes%n", toReady.toMillis(),
         toStop.toMillis(), started.size());
   }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.adtrack.conventions.Environment;
 import io.adtrack.updater.coredata.ProgramValidator;
 import io.adtrack.updater.redis.ProgramStore;
 import io.adtrack.updater.redis.RedisClients;
@@ -25,7 +26,7 @@ public final class RedisUpdaterHandler implements RequestHandler<KinesisEvent, S
 
   /** Used by the Lambda runtime: reads the environment once and builds the Redis client for all invocations. */
   public RedisUpdaterHandler() {
-    this(UpdaterConfig.fromEnvironment(System.getenv()));
+    this(UpdaterConfig.fromEnvironment(Environment.system()));
   }
 
   /** Builds the Redis client from the given config (local pipeline, tests). */

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.adtrack.updater.redis.ProgramStore;
+import io.adtrack.conventions.RedisLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -40,7 +40,7 @@ final class ChannelRecorder implements AutoCloseable {
   private ChannelRecorder(int port) {
     this.port = port;
     this.connection = new Jedis("localhost", port);
-    Thread thread = new Thread(() -> connection.subscribe(pubSub, ProgramStore.CHANNEL), "channel-recorder");
+    Thread thread = new Thread(() -> connection.subscribe(pubSub, RedisLayout.CHANNEL), "channel-recorder");
     thread.setDaemon(true);
     thread.start();
     await().atMost(Duration.ofSeconds(10)).until(pubSub::isSubscribed);
@@ -59,7 +59,7 @@ final class ChannelRecorder implements AutoCloseable {
   void drain() {
     String marker = "{\"marker\":\"" + UUID.randomUUID() + "\"}";
     try (Jedis publisher = new Jedis("localhost", port)) {
-      publisher.publish(ProgramStore.CHANNEL, marker);
+      publisher.publish(RedisLayout.CHANNEL, marker);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> messages.contains(marker));
   }

@@ -9,10 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.testkit.RedisServerFixture;
 import io.adtrack.updater.coredata.ProgramValidator;
 import io.adtrack.updater.redis.ProgramStore;
 import io.adtrack.updater.redis.RedisClients;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +35,7 @@ class CoreDataUpdaterTest {
   @BeforeAll
   static void startRedis() {
     redis = RedisServerFixture.start();
-    client = RedisClients.create(UpdaterConfig.fromUrl(redis.url(), 2000));
+    client = RedisClients.create(UpdaterConfig.forUrl(redis.url(), Duration.ofSeconds(2)));
     channel = ChannelRecorder.subscribe(redis.port());
     updater = new CoreDataUpdater(new ProgramValidator(), new ProgramStore(client));
   }
@@ -53,7 +55,7 @@ class CoreDataUpdaterTest {
     CoreDataUpdater.BatchResult result = updater.process(records(List.of(document)));
 
     assertThat(result).isEqualTo(new CoreDataUpdater.BatchResult(1, 0, 0, List.of()));
-    assertThat(client.hgetAll(ProgramStore.hashKey(id))).containsExactlyInAnyOrderEntriesOf(Map.of(
+    assertThat(client.hgetAll(RedisLayout.programKey(id))).containsExactlyInAnyOrderEntriesOf(Map.of(
         "programId", id, "programName", "program2", "customerId", "9124", "customerName", "Customer2",
         "checksum", "124", "validFrom", "2026-01-01T00:00:00Z", "validUntil", "2030-01-01T00:00:00Z",
         "landingUrl", "https://advertiser.example/offer", "version", "7"));
@@ -69,7 +71,7 @@ class CoreDataUpdaterTest {
     CoreDataUpdater.BatchResult result = updater.process(records(List.of(upsert(id, 7, "first"), second)));
 
     assertThat(result.applied()).isEqualTo(2);
-    assertThat(client.hgetAll(ProgramStore.hashKey(id)))
+    assertThat(client.hgetAll(RedisLayout.programKey(id)))
         .containsExactlyInAnyOrderEntriesOf(Map.of("programId", id, "programName", "renamed", "version", "8"));
     channel.drain();
     assertThat(channel.messagesFor(id)).extracting(m -> m.get("version").asLong()).containsExactly(7L, 8L);
@@ -80,13 +82,13 @@ class CoreDataUpdaterTest {
   void shouldLeaveHashAndPublishNothing_whenVersionIsEqualOrLower() {
     String id = uniqueId("stale");
     updater.process(records(List.of(upsert(id, 5, "current"))));
-    Map<String, String> before = client.hgetAll(ProgramStore.hashKey(id));
+    Map<String, String> before = client.hgetAll(RedisLayout.programKey(id));
 
     CoreDataUpdater.BatchResult result = updater.process(records(List.of(
         upsert(id, 5, "same version"), upsert(id, 4, "older"))));
 
     assertThat(result).isEqualTo(new CoreDataUpdater.BatchResult(0, 2, 0, List.of()));
-    assertThat(client.hgetAll(ProgramStore.hashKey(id))).isEqualTo(before);
+    assertThat(client.hgetAll(RedisLayout.programKey(id))).isEqualTo(before);
     channel.drain();
     assertThat(channel.messagesFor(id)).extracting(m -> m.get("programName").asText()).containsExactly("current");
   }
@@ -99,9 +101,9 @@ class CoreDataUpdaterTest {
         deletion(id, 4))));
 
     assertThat(result.applied()).isEqualTo(2);
-    assertThat(client.exists(ProgramStore.hashKey(id))).isFalse();
-    assertThat(client.get(ProgramStore.tombstoneKey(id))).isEqualTo("4");
-    assertThat(client.ttl(ProgramStore.tombstoneKey(id))).isEqualTo(-1L);
+    assertThat(client.exists(RedisLayout.programKey(id))).isFalse();
+    assertThat(client.get(RedisLayout.tombstoneKey(id))).isEqualTo("4");
+    assertThat(client.ttl(RedisLayout.tombstoneKey(id))).isEqualTo(-1L);
     channel.drain();
     assertThat(channel.messagesFor(id)).hasSize(2).last().isEqualTo(MAPPER.readTree(deletion(id, 4)));
   }
@@ -115,8 +117,8 @@ class CoreDataUpdaterTest {
         upsert(id, 2, "older still"), deletion(id, 4))));
 
     assertThat(result).isEqualTo(new CoreDataUpdater.BatchResult(0, 3, 0, List.of()));
-    assertThat(client.exists(ProgramStore.hashKey(id))).isFalse();
-    assertThat(client.get(ProgramStore.tombstoneKey(id))).isEqualTo("4");
+    assertThat(client.exists(RedisLayout.programKey(id))).isFalse();
+    assertThat(client.get(RedisLayout.tombstoneKey(id))).isEqualTo("4");
     channel.drain();
     assertThat(channel.messagesFor(id)).hasSize(2);
   }
@@ -129,8 +131,8 @@ class CoreDataUpdaterTest {
     CoreDataUpdater.BatchResult result = updater.process(records(List.of(upsert(id, 5, "back"))));
 
     assertThat(result.applied()).isEqualTo(1);
-    assertThat(client.hget(ProgramStore.hashKey(id), "programName")).isEqualTo("back");
-    assertThat(client.exists(ProgramStore.tombstoneKey(id))).isFalse();
+    assertThat(client.hget(RedisLayout.programKey(id), "programName")).isEqualTo("back");
+    assertThat(client.exists(RedisLayout.tombstoneKey(id))).isFalse();
   }
 
   @Test
@@ -146,8 +148,8 @@ class CoreDataUpdaterTest {
 
     assertThat(result).isEqualTo(new CoreDataUpdater.BatchResult(2, 0, 1, List.of()));
     assertThat(updater.totals().invalid()).isEqualTo(invalidBefore + 1);
-    assertThat(client.exists(ProgramStore.hashKey(before))).isTrue();
-    assertThat(client.exists(ProgramStore.hashKey(after))).isTrue();
+    assertThat(client.exists(RedisLayout.programKey(before))).isTrue();
+    assertThat(client.exists(RedisLayout.programKey(after))).isTrue();
   }
 
   @Test
@@ -159,7 +161,7 @@ class CoreDataUpdaterTest {
     CoreDataUpdater.BatchResult result = updater.process(records(List.of(upsert(id, 2, "reloaded"))));
 
     assertThat(result.applied()).isEqualTo(1);
-    assertThat(client.hget(ProgramStore.hashKey(id), "programName")).isEqualTo("reloaded");
+    assertThat(client.hget(RedisLayout.programKey(id), "programName")).isEqualTo("reloaded");
   }
 
   @Test
@@ -174,6 +176,6 @@ class CoreDataUpdaterTest {
     JsonNode announced = channel.messagesFor(id).get(0);
     assertThat(announced).isEqualTo(MAPPER.readTree(
         "{\"programId\":\"" + id + "\",\"validFrom\":\"2026-01-01T00:00:00Z\",\"version\":1}"));
-    assertThat(client.hget(ProgramStore.hashKey(id), "validFrom")).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(client.hget(RedisLayout.programKey(id), "validFrom")).isEqualTo("2026-01-01T00:00:00Z");
   }
 }

@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.testkit.RedisServerFixture;
 import io.adtrack.testkit.TcpProxy;
 import io.adtrack.testkit.lambda.KinesisEvents;
@@ -17,6 +18,7 @@ import io.adtrack.updater.coredata.ProgramValidator;
 import io.adtrack.updater.redis.ProgramStore;
 import io.adtrack.updater.redis.RedisClients;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +48,8 @@ class RedisOutageTest {
   static void start() {
     redis = RedisServerFixture.start();
     proxy = TcpProxy.start(redis.port());
-    viaProxy = RedisClients.create(UpdaterConfig.fromUrl("redis://localhost:" + proxy.port(), 2000));
-    direct = RedisClients.create(UpdaterConfig.fromUrl(redis.url(), 2000));
+    viaProxy = RedisClients.create(UpdaterConfig.forUrl("redis://localhost:" + proxy.port(), Duration.ofSeconds(2)));
+    direct = RedisClients.create(UpdaterConfig.forUrl(redis.url(), Duration.ofSeconds(2)));
     channel = ChannelRecorder.subscribe(redis.port());
   }
 
@@ -107,7 +109,7 @@ class RedisOutageTest {
     assertThat(handler.handleRequest(KinesisEvents.of(rerun), null).getBatchItemFailures()).isEmpty();
 
     for (int i = 0; i < PROGRAMS; i++) {
-      Map<String, String> stored = direct.hgetAll(ProgramStore.hashKey(prefix + i));
+      Map<String, String> stored = direct.hgetAll(RedisLayout.programKey(prefix + i));
       assertThat(stored).containsEntry("version", "2").containsEntry("programName", "v2");
     }
     channel.drain();

@@ -6,9 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import io.adtrack.conventions.Environment;
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.testkit.FreePorts;
 import io.adtrack.testkit.RedisServerFixture;
-import io.adtrack.updater.redis.ProgramStore;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +26,7 @@ class RedisUpdaterHandlerTest {
   @BeforeAll
   static void start() {
     redis = RedisServerFixture.start();
-    handler = new RedisUpdaterHandler(UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", redis.url())));
+    handler = new RedisUpdaterHandler(UpdaterConfig.forUrl(redis.url(), Duration.ofSeconds(2)));
   }
 
   @AfterAll
@@ -39,14 +41,14 @@ class RedisUpdaterHandlerTest {
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     try (Jedis jedis = new Jedis("localhost", redis.port())) {
-      assertThat(jedis.hgetAll(ProgramStore.hashKey("fixture-a")))
+      assertThat(jedis.hgetAll(RedisLayout.programKey("fixture-a")))
           .containsEntry("programName", "Fixture A")
           .containsEntry("customerId", "42")
           .containsEntry("landingUrl", "https://advertiser.example/a")
           .containsEntry("version", "3")
           .hasSize(9);
-      assertThat(jedis.exists(ProgramStore.hashKey("fixture-b"))).isFalse();
-      assertThat(jedis.get(ProgramStore.tombstoneKey("fixture-b"))).isEqualTo("2");
+      assertThat(jedis.exists(RedisLayout.programKey("fixture-b"))).isFalse();
+      assertThat(jedis.get(RedisLayout.tombstoneKey("fixture-b"))).isEqualTo("2");
       assertThat(jedis.keys("program:fixture bad!")).isEmpty();
     }
   }
@@ -54,8 +56,8 @@ class RedisUpdaterHandlerTest {
   @ParameterizedTest
   @Event(value = "events/kinesis-core-data.json", type = KinesisEvent.class)
   void shouldReportEveryRecordInOrder_whenRedisIsDownFromTheFirstRecord(KinesisEvent event) {
-    RedisUpdaterHandler unreachable = new RedisUpdaterHandler(UpdaterConfig.fromEnvironment(Map.of(
-        "REDIS_URL", "redis://localhost:" + FreePorts.next(), "REDIS_TIMEOUT_MS", "500")));
+    RedisUpdaterHandler unreachable = new RedisUpdaterHandler(UpdaterConfig.fromEnvironment(Environment.of(Map.of(
+        "REDIS_URL", "redis://localhost:" + FreePorts.next(), "REDIS_TIMEOUT_MS", "500"))));
 
     StreamsEventResponse response = unreachable.handleRequest(event, null);
 

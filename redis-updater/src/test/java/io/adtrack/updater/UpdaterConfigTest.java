@@ -6,56 +6,49 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.adtrack.conventions.ConfigurationException;
+import io.adtrack.conventions.Environment;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** REDIS_URL / REDIS_TIMEOUT_MS parsing, and that the password stays out of logs. */
+/** REDIS_URL / REDIS_TIMEOUT_MS as the Lambda reads them, and that the password stays out of logs. */
 class UpdaterConfigTest {
 
   private static final String SECRET = "s3cr3t-T0ken";
 
-  @Test
-  void shouldUseLocalDefaults_whenNothingIsSet() {
-    UpdaterConfig config = UpdaterConfig.fromEnvironment(Map.of());
-
-    assertThat(config).isEqualTo(new UpdaterConfig("localhost", 6379, false, null, null, 0, 2000));
+  private static UpdaterConfig read(Map<String, String> variables) {
+    return UpdaterConfig.fromEnvironment(Environment.of(variables));
   }
 
   @Test
-  void shouldReadTlsPasswordAndPort_whenUrlIsRedissWithToken() {
-    UpdaterConfig config = UpdaterConfig.fromEnvironment(Map.of(
+  void shouldUseLocalDefaults_whenNothingIsSet() {
+    UpdaterConfig config = read(Map.of());
+
+    assertThat(config).isEqualTo(UpdaterConfig.forUrl("redis://localhost:6379", Duration.ofSeconds(2)));
+    assertThat(config.redis().tls()).isFalse();
+    assertThat(config.redis().password()).isNull();
+  }
+
+  @Test
+  void shouldReadTlsPasswordAndTimeout_whenUrlIsRedissWithToken() {
+    UpdaterConfig config = read(Map.of(
         "REDIS_URL", "rediss://:" + SECRET + "@master.cache.example.amazonaws.com:6380",
         "REDIS_TIMEOUT_MS", "750"));
 
-    assertThat(config.tls()).isTrue();
-    assertThat(config.host()).isEqualTo("master.cache.example.amazonaws.com");
-    assertThat(config.port()).isEqualTo(6380);
-    assertThat(config.user()).isNull();
-    assertThat(config.password()).isEqualTo(SECRET);
-    assertThat(config.timeoutMillis()).isEqualTo(750);
+    assertThat(config.redis().tls()).isTrue();
+    assertThat(config.redis().host()).isEqualTo("master.cache.example.amazonaws.com");
+    assertThat(config.redis().port()).isEqualTo(6380);
+    assertThat(config.redis().password()).isEqualTo(SECRET);
+    assertThat(config.timeout()).isEqualTo(Duration.ofMillis(750));
   }
 
   @Test
-  void shouldReadUserPasswordAndDatabase_whenUrlHasThem() {
-    UpdaterConfig config = UpdaterConfig.fromUrl("rediss://updater:p%40ss%3Aword@cache.example:6379/2", 2000);
+  void shouldNeverShowThePassword_inToString() {
+    UpdaterConfig config = read(Map.of("REDIS_URL", "rediss://updater:" + SECRET + "@cache.example:6379"));
 
-    assertThat(config.user()).isEqualTo("updater");
-    assertThat(config.password()).isEqualTo("p@ss:word");
-    assertThat(config.database()).isEqualTo(2);
-  }
-
-  @Test
-  void shouldTakeLoneUserInfoAsPassword_likeJedisAndRedisCli() {
-    assertThat(UpdaterConfig.fromUrl("redis://" + SECRET + "@localhost", 2000).password()).isEqualTo(SECRET);
-  }
-
-  @Test
-  void shouldNeverShowThePassword_inToStringOrRedactedUrl() {
-    UpdaterConfig config = UpdaterConfig.fromUrl("rediss://updater:" + SECRET + "@cache.example:6379", 2000);
-
-    assertThat(config.toString()).doesNotContain(SECRET).contains("rediss://updater:***@cache.example:6379/0");
-    assertThat(config.redactedUrl()).doesNotContain(SECRET);
+    assertThat(config.toString()).doesNotContain(SECRET).contains("rediss://updater:***@cache.example:6379");
   }
 
   @Test
@@ -66,7 +59,7 @@ class UpdaterConfigTest {
     handlerLogger.addAppender(appender);
     try {
       // No connection is made at construction, so an unreachable host is fine here.
-      new RedisUpdaterHandler(UpdaterConfig.fromUrl("rediss://:" + SECRET + "@cache.invalid:6379", 2000));
+      new RedisUpdaterHandler(read(Map.of("REDIS_URL", "rediss://:" + SECRET + "@cache.invalid:6379")));
     } finally {
       handlerLogger.detachAppender(appender);
     }
@@ -77,22 +70,21 @@ class UpdaterConfigTest {
 
   @Test
   void shouldNotEchoTheUrl_whenItCannotBeParsed() {
-    assertThatThrownBy(() -> UpdaterConfig.fromUrl("redis://:" + SECRET + "@bad host", 2000))
-        .isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> read(Map.of("REDIS_URL", "redis://:" + SECRET + "@bad host")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("REDIS_URL")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET));
   }
 
   @Test
   void shouldRejectUrl_whenSchemeIsNotRedis() {
-    assertThatThrownBy(() -> UpdaterConfig.fromUrl("http://localhost:6379", 2000))
-        .hasMessageContaining("redis:// or rediss://");
+    assertThatThrownBy(() -> read(Map.of("REDIS_URL", "http://localhost:6379")))
+        .hasMessageContaining("redis://host:port or rediss://host:port");
   }
 
   @Test
   void shouldRejectTimeout_whenNotAPositiveNumber() {
-    assertThatThrownBy(() -> UpdaterConfig.fromEnvironment(Map.of("REDIS_TIMEOUT_MS", "soon")))
-        .hasMessageContaining("REDIS_TIMEOUT_MS");
-    assertThatThrownBy(() -> UpdaterConfig.fromEnvironment(Map.of("REDIS_TIMEOUT_MS", "0")))
-        .hasMessageContaining("REDIS_TIMEOUT_MS");
+    assertThatThrownBy(() -> read(Map.of("REDIS_TIMEOUT_MS", "soon"))).hasMessageContaining("REDIS_TIMEOUT_MS");
+    assertThatThrownBy(() -> read(Map.of("REDIS_TIMEOUT_MS", "0"))).hasMessageContaining("REDIS_TIMEOUT_MS");
   }
 }

@@ -3,10 +3,6 @@ package io.adtrack.testkit;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.net.URI;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -22,12 +18,7 @@ public final class DynamoDbLocal implements AutoCloseable {
   private DynamoDbLocal(int port, DynamoDBProxyServer server) {
     this.port = port;
     this.server = server;
-    this.client = DynamoDbClient.builder()
-        .endpointOverride(endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    this.client = StandInClients.build(DynamoDbClient.builder(), endpoint());
   }
 
   /** Starts DynamoDB Local on a free port. */

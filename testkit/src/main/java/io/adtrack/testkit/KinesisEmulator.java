@@ -10,13 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -45,7 +43,7 @@ public final class KinesisEmulator implements AutoCloseable {
   private final int port;
   private final Path dataDir;
   private final KinesisClient client;
-  private Process process;
+  private ChildProcess process;
 
   private KinesisEmulator(Kind kind, int port) {
     this.kind = kind;
@@ -55,12 +53,7 @@ public final class KinesisEmulator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.client = KinesisClient.builder()
-        .endpointOverride(endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+    this.client = newClient();
   }
 
   /** Starts kinesalite on a free port. */
@@ -94,9 +87,14 @@ public final class KinesisEmulator implements AutoCloseable {
     return URI.create("http://localhost:" + port);
   }
 
-  /** A synchronous client for test set-up and read-back (us-east-1, dummy credentials). */
+  /** A synchronous client for test set-up and read-back (us-east-1, dummy credentials), closed with this. */
   public KinesisClient client() {
     return client;
+  }
+
+  /** Another such client, for a caller that closes what it is given. */
+  public KinesisClient newClient() {
+    return StandInClients.build(KinesisClient.builder(), endpoint());
   }
 
   /** Starts the emulator process (again) on the same port; kinesalite finds its earlier data. */
@@ -105,42 +103,33 @@ public final class KinesisEmulator implements AutoCloseable {
       return;
     }
     Path modules = NodeModules.locate();
-    ProcessBuilder builder = kind == Kind.KINESALITE
-        ? new ProcessBuilder("node", modules.resolve("kinesalite/cli.js").toString(), "--port",
-            Integer.toString(port), "--path", dataDir.toString(), "--createStreamMs", "5", "--deleteStreamMs", "5",
-            "--updateStreamMs", "5", "--shardLimit", "1000")
-        : new ProcessBuilder("node", modules.resolve("kinesis-local/main.js").toString());
-    if (kind == Kind.KINESIS_MOCK) {
-      Map<String, String> env = builder.environment();
-      env.put("KINESIS_MOCK_CERT_PATH", modules.resolve("kinesis-local/server.json").toString());
-      env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(port));
-      env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(FreePorts.next()));
-      env.put("CREATE_STREAM_DURATION", "0ms");
-      env.put("LOG_LEVEL", "WARN");
-    }
-    builder.redirectErrorStream(true).redirectOutput(dataDir.resolve("emulator.log").toFile());
+    List<String> command = kind == Kind.KINESALITE
+        ? List.of("node", modules.resolve("kinesalite/cli.js").toString(), "--port", Integer.toString(port),
+            "--path", dataDir.toString(), "--createStreamMs", "5", "--deleteStreamMs", "5", "--updateStreamMs", "5",
+            "--shardLimit", "1000")
+        : List.of("node", modules.resolve("kinesis-local/main.js").toString());
+    Map<String, String> env = kind == Kind.KINESALITE ? Map.of() : Map.of(
+        "KINESIS_MOCK_CERT_PATH", modules.resolve("kinesis-local/server.json").toString(),
+        "KINESIS_MOCK_PLAIN_PORT", Integer.toString(port),
+        "KINESIS_MOCK_TLS_PORT", Integer.toString(FreePorts.next()),
+        "CREATE_STREAM_DURATION", "0ms",
+        "LOG_LEVEL", "WARN");
     try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + kind + " (is Node.js installed?)", e);
+      process = ChildProcess.of(kind.name().toLowerCase(Locale.ROOT), command).environment(env)
+          .logTo(dataDir.resolve("emulator.log")).start();
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("cannot start " + kind + " (is Node.js installed?)", e.getCause());
     }
     awaitListening();
     LOG.info("{} listening on {}", kind, endpoint());
   }
 
-  /** Kills the emulator process; the port stops answering. */
+  /** Stops the emulator process; the port stops answering. */
   public synchronized void stop() {
     if (process == null) {
       return;
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    process.stop(Duration.ofSeconds(5));
     process = null;
   }
 
@@ -170,27 +159,35 @@ public final class KinesisEmulator implements AutoCloseable {
   /** Every record on the stream so far, all shards, from the trim horizon. */
   public List<Record> readAll(String stream) {
     List<Record> records = new ArrayList<>();
+    readPages(stream, 10_000, (shardId, page) -> records.addAll(page));
+    return records;
+  }
+
+  /**
+   * Reads every shard from the trim horizon up to what is on it now, handing over each non-empty GetRecords page
+   * (at most {@code limit} records) with its shard id, in order.
+   */
+  public void readPages(String stream, int limit, BiConsumer<String, List<Record>> pages) {
     for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
       String iterator = client.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
           .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
       while (iterator != null) {
         String current = iterator;
-        GetRecordsResponse response = client.getRecords(b -> b.shardIterator(current).limit(10_000));
-        records.addAll(response.records());
+        GetRecordsResponse response = client.getRecords(b -> b.shardIterator(current).limit(limit));
         if (response.records().isEmpty()) {
           break;
         }
+        pages.accept(shard.shardId(), response.records());
         iterator = response.nextShardIterator();
       }
     }
-    return records;
   }
 
   private void awaitListening() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(kind + " exited with " + process.exitValue() + "; see "
+        throw new IllegalStateException(kind + " exited with " + process.onExit().join() + "; see "
             + dataDir.resolve("emulator.log"));
       }
       try (Socket socket = new Socket()) {

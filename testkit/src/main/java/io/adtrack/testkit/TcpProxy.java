@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A loopback TCP proxy that can cut the line: {@link #cut()} closes every open connection and refuses new ones,
- * {@link #restore()} accepts again. Lets a test take a dependency "down" without losing its data, the way a
- * network partition or a failover would.
+ * {@link #stall()} keeps every connection open but forwards nothing (a dependency that stopped answering, or a
+ * half-open link), {@link #restore()} brings either back. Lets a test take a dependency "down" without losing its
+ * data, the way a network partition or a failover would.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private ServerSocket server;
   private Thread acceptor;
+  private volatile boolean stalled;
 
   private TcpProxy(int listenPort, int targetPort) {
     this.listenPort = listenPort;
@@ -45,8 +47,9 @@ public final class TcpProxy implements AutoCloseable {
     return listenPort;
   }
 
-  /** Accepts connections again (no-op when already open). */
+  /** Accepts connections and forwards again (no-op when already open). */
   public synchronized void restore() {
+    stalled = false;
     if (server != null) {
       return;
     }
@@ -62,6 +65,11 @@ public final class TcpProxy implements AutoCloseable {
     acceptor = new Thread(() -> acceptLoop(current), "tcp-proxy-" + listenPort);
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /** Keeps connections open, old and new, but drops every byte either way until {@link #restore()}. */
+  public void stall() {
+    stalled = true;
   }
 
   /** Closes every connection and refuses new ones until {@link #restore()}. */
@@ -114,8 +122,10 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int read;
         while ((read = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, read);
-          out.flush();
+          if (!stalled) {
+            out.write(buffer, 0, read);
+            out.flush();
+          }
         }
       } catch (IOException e) {
         // The other direction or cut() closed the pair: nothing left to forward.

@@ -60,17 +60,37 @@ class StandInsTest {
     }
   }
 
+  @Test
+  void redisBehindAStalledProxy_acceptsButNeverAnswers_untilRestored() throws IOException {
+    try (RedisServerFixture redis = RedisServerFixture.start(); TcpProxy proxy = TcpProxy.start(redis.port())) {
+      proxy.stall();
+
+      assertThat(pingOrFailure(proxy.port(), 300)).startsWith("unreachable: Read timed out");
+
+      proxy.restore();
+      assertThat(ping(proxy.port(), 2_000)).isEqualTo("+PONG");
+    }
+  }
+
   private static String pingOrFailure(int port) {
+    return pingOrFailure(port, 2_000);
+  }
+
+  private static String pingOrFailure(int port, int timeoutMillis) {
     try {
-      return ping(port);
+      return ping(port, timeoutMillis);
     } catch (IOException e) {
       return "unreachable: " + e.getMessage();
     }
   }
 
   private static String ping(int port) throws IOException {
+    return ping(port, 2_000);
+  }
+
+  private static String ping(int port, int timeoutMillis) throws IOException {
     try (Socket socket = new Socket("localhost", port)) {
-      socket.setSoTimeout(2_000);
+      socket.setSoTimeout(timeoutMillis);
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();

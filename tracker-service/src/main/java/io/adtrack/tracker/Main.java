@@ -1,16 +1,24 @@
 package io.adtrack.tracker;
 
+import io.adtrack.conventions.ConfigurationException;
+import io.adtrack.conventions.Environment;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
-/** Runs the tracker: configuration from the environment, one Vert.x, and a SIGTERM hook that flushes. */
+/**
+ * Runs the tracker: configuration from the environment, one Vert.x, the {@link TrackerVerticle}, and a SIGTERM hook
+ * that undeploys it (which flushes). Exit code 2 for invalid configuration, 1 when the deployment fails.
+ */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final int EXIT_DEPLOYMENT_FAILED = 1;
+  private static final int EXIT_INVALID_CONFIGURATION = 2;
   /** Beyond the flush deadline, what closing the clients and Vert.x may take before we give up waiting. */
   private static final long CLOSE_GRACE_SECONDS = 5;
 
@@ -19,33 +27,39 @@ public final class Main {
 
   public static void main(String[] args) {
     TrackerConfig config;
+    TrackerVerticle tracker;
     try {
-      config = TrackerConfig.fromEnvironment(System.getenv());
-    } catch (IllegalArgumentException e) {
+      config = TrackerConfig.fromEnvironment(Environment.system());
+      tracker = new TrackerVerticle(config);
+    } catch (ConfigurationException e) {
       LOG.error("Invalid configuration: {}", e.getMessage());
-      System.exit(2);
+      System.exit(EXIT_INVALID_CONFIGURATION);
+      return;
+    } catch (SdkClientException e) {
+      LOG.error("Invalid configuration: {}", ConfigurationException.fromAwsClient(e).getMessage());
+      System.exit(EXIT_INVALID_CONFIGURATION);
       return;
     }
     Vertx vertx = Vertx.vertx();
-    TrackerApplication app;
+    String deployment;
     try {
-      app = TrackerApplication.start(vertx, config).await();
-    } catch (RuntimeException e) {
-      LOG.error("Tracker failed to start (is port {} free?)", config.httpPort(), e);
+      deployment = vertx.deployVerticle(tracker).await();
+    } catch (Exception e) {
+      // Not only runtime exceptions: await() rethrows the failure as it is, e.g. the BindException of a taken port.
+      LOG.error("Tracker failed to start (is port {} free?)", config.http().port(), e);
       vertx.close();
-      System.exit(1);
+      System.exit(EXIT_DEPLOYMENT_FAILED);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, app, config), "tracker-shutdown"));
-    LOG.info("Tracker up on port {} ({} HTTP instances); Redis {}, Kinesis stream {} in {}{}", app.httpPort(),
-        config.httpInstances(), config.redisUrlForLogs(), config.eventStream(), config.awsRegion(),
-        config.kinesisEndpoint().map(uri -> " via " + uri).orElse(""));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, deployment, config), "tracker-shutdown"));
+    LOG.info("Tracker up on port {} ({} HTTP instances); Redis {}, Kinesis {}", tracker.httpPort(),
+        config.http().instances(), config.redis().url(), tracker.kinesisTarget());
   }
 
-  private static void shutdown(Vertx vertx, TrackerApplication app, TrackerConfig config) {
+  private static void shutdown(Vertx vertx, String deployment, TrackerConfig config) {
     LOG.info("Shutting down: closing HTTP, then flushing events (deadline {})", config.shutdownTimeout());
     try {
-      app.stop().await(config.shutdownTimeout().toSeconds() + CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+      vertx.undeploy(deployment).await(config.shutdownTimeout().toSeconds() + CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
       LOG.info("Tracker stopped");
     } catch (TimeoutException e) {
       LOG.error("Shutdown did not finish in time; exiting anyway", e);

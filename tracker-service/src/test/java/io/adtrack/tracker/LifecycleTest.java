@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.testkit.FreePorts;
-import io.adtrack.tracker.config.TrackerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -55,18 +54,17 @@ class LifecycleTest {
   @Test
   void redisAndKinesisDownAtStart_doNotFailTheDeployment_andReadinessNamesThem() throws Exception {
     Vertx vertx = Vertx.vertx();
-    TrackerApplication app = null;
     try {
       int deadPort = FreePorts.next();
-      TrackerConfig config = TrackerConfig.fromEnvironment(Map.of(
-          "HTTP_PORT", Integer.toString(FreePorts.next()),
-          "HTTP_INSTANCES", "1",
+      TrackerVerticle tracker = TrackerHarness.tracker(Map.of(
+          "HTTP_PORT", "0",
+          "HTTP_INSTANCES", "2",
           "REDIS_URL", "redis://localhost:" + deadPort,
-          "AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + deadPort,
-          "EVENT_STREAM", "nowhere"));
-      app = TrackerApplication.start(vertx, config).await(30, TimeUnit.SECONDS);
+          "EVENT_STREAM", "nowhere"), deadPort);
+      vertx.deployVerticle(tracker).await(30, TimeUnit.SECONDS);
       WebClient client = WebClient.create(vertx);
-      int port = app.httpPort();
+      int port = tracker.httpPort();
+      assertThat(port).as("the port the OS chose, read from the server").isPositive();
       await().atMost(TrackerHarness.PATIENCE).untilAsserted(() -> {
         var ready = client.get(port, "localhost", "/health/ready").send().await(10, TimeUnit.SECONDS);
         assertThat(ready.statusCode()).isEqualTo(503);
@@ -79,9 +77,6 @@ class LifecycleTest {
       var event = client.get(port, "localhost", "/event/" + uniqueId("x")).send().await(10, TimeUnit.SECONDS);
       assertThat(event.statusCode()).isEqualTo(503);
     } finally {
-      if (app != null) {
-        app.stop().await(30, TimeUnit.SECONDS);
-      }
       vertx.close().await(30, TimeUnit.SECONDS);
     }
   }
@@ -90,13 +85,13 @@ class LifecycleTest {
   void aTakenPort_failsTheDeployment() throws IOException {
     Vertx vertx = Vertx.vertx();
     try (ServerSocket taken = new ServerSocket(0)) {
-      TrackerConfig config = TrackerConfig.fromEnvironment(Map.of(
+      TrackerVerticle tracker = TrackerHarness.tracker(Map.of(
           "HTTP_PORT", Integer.toString(taken.getLocalPort()),
-          "REDIS_URL", "redis://localhost:" + FreePorts.next(),
-          "AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + FreePorts.next()));
+          "REDIS_URL", "redis://localhost:" + FreePorts.next()), FreePorts.next());
 
-      assertThatThrownBy(() -> TrackerApplication.start(vertx, config).await(30, TimeUnit.SECONDS))
+      assertThatThrownBy(() -> vertx.deployVerticle(tracker).await(30, TimeUnit.SECONDS))
           .hasMessageContaining("Address already in use");
+      assertThat(vertx.deploymentIDs()).as("what did start is undeployed again").isEmpty();
     } finally {
       vertx.close().await();
     }

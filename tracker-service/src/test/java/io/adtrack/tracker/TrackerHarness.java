@@ -2,10 +2,13 @@ package io.adtrack.tracker;
 
 import static org.awaitility.Awaitility.await;
 
+import io.adtrack.conventions.Environment;
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.testkit.FreePorts;
 import io.adtrack.testkit.KinesisEmulator;
 import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.testkit.SystemProperties;
 import io.adtrack.testkit.TcpProxy;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.vertx.core.MultiMap;
@@ -51,8 +54,10 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   private Vertx vertx;
   private Redis redisDirect;
   private WebClient http;
+  private Map<String, String> baseEnv;
   private Map<String, String> env;
-  private TrackerApplication tracker;
+  private TrackerVerticle tracker;
+  private String deployment;
 
   private TrackerHarness(Map<String, String> overrides) {
     this.overrides = overrides;
@@ -78,25 +83,47 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
         "HTTP_PORT", Integer.toString(FreePorts.next()),
         "HTTP_INSTANCES", "2",
         "REDIS_URL", "redis://localhost:" + redisProxy.port(),
-        "AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + kinesisProxy.port(),
         "EVENT_STREAM", stream,
         "KINESIS_LINGER_MS", "10"));
     env.putAll(overrides);
+    baseEnv = Map.copyOf(env);
     startTracker();
   }
 
+  /**
+   * The tracker as {@link Main} builds it from its environment; the AWS SDK finds the Kinesis endpoint through the
+   * system-property twin of AWS_ENDPOINT_URL_KINESIS, as it would through the variable.
+   */
+  public static TrackerVerticle tracker(Map<String, String> env, int kinesisPort) {
+    TrackerConfig config = TrackerConfig.fromEnvironment(Environment.of(env));
+    return SystemProperties.during(Map.of(SystemProperties.KINESIS_ENDPOINT, "http://localhost:" + kinesisPort),
+        () -> new TrackerVerticle(config));
+  }
+
   public void startTracker() {
-    tracker = TrackerApplication.start(vertx, TrackerConfig.fromEnvironment(env)).await();
+    tracker = tracker(env, kinesisProxy.port());
+    deployment = vertx.deployVerticle(tracker).await();
     awaitReady();
   }
 
-  /** Stops the tracker the way SIGTERM does (HTTP off, flush, close). */
-  public void stopTracker() {
-    tracker.stop().await();
+  /**
+   * Makes the tracker run with the class's environment plus {@code settings} (an empty map: the class's own),
+   * restarting it on the same port, stream and Redis when that is not what it runs with already.
+   */
+  public void useSettings(Map<String, String> settings) {
+    Map<String, String> wanted = new HashMap<>(baseEnv);
+    wanted.putAll(settings);
+    if (!wanted.equals(env)) {
+      stopTracker();
+      env = wanted;
+      startTracker();
+    }
   }
 
-  public TrackerApplication tracker() {
-    return tracker;
+  /** Stops the tracker the way SIGTERM does (undeploys it: HTTP off, flush, close). */
+  public void stopTracker() {
+    vertx.undeploy(deployment).await();
+    deployment = null;
   }
 
   public Vertx vertx() {
@@ -175,15 +202,16 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
 
   /** Writes the hash {@code program:{id}} straight to Redis (not through the proxy), as the updater does. */
   public void storeProgram(Map<String, String> fields) {
-    Request hset = Request.cmd(Command.HSET).arg("program:" + fields.get("programId"));
+    String key = RedisLayout.programKey(fields.get("programId"));
+    Request hset = Request.cmd(Command.HSET).arg(key);
     fields.forEach((name, value) -> hset.arg(name).arg(value));
-    redisDirect.send(Request.cmd(Command.DEL).arg("program:" + fields.get("programId"))).await();
+    redisDirect.send(Request.cmd(Command.DEL).arg(key)).await();
     redisDirect.send(hset).await();
   }
 
   /** PUBLISHes a change on core-data-updates without touching any hash. */
   public void publish(JsonObject change) {
-    redisDirect.send(Request.cmd(Command.PUBLISH).arg("core-data-updates").arg(change.encode())).await();
+    redisDirect.send(Request.cmd(Command.PUBLISH).arg(RedisLayout.CHANNEL).arg(change.encode())).await();
   }
 
   /** The program fields as the updater publishes them (version and customerId as numbers). */
@@ -227,8 +255,8 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   @Override
   public void afterAll(ExtensionContext context) {
     try {
-      if (tracker != null) {
-        tracker.stop().await();
+      if (deployment != null) {
+        stopTracker();
       }
     } finally {
       vertx.close().await();

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -29,6 +30,8 @@ final class GeneratorWorker extends VerticleBase {
   private final int connections;
   private final RequestMix mix;
   private final SplittableRandom random;
+  /** {@code System.nanoTime()}; a test's clock makes every recorded latency exact. */
+  private final LongSupplier clock;
   private final Histogram latency = new Histogram(MAX_LATENCY_MICROS, 3);
   private final Histogram service = new Histogram(MAX_LATENCY_MICROS, 3);
   private final long[] statuses = new long[600];
@@ -39,11 +42,16 @@ final class GeneratorWorker extends VerticleBase {
   private HttpClientAgent client;
 
   GeneratorWorker(String host, int port, int connections, RequestMix mix, long seed) {
+    this(host, port, connections, mix, seed, System::nanoTime);
+  }
+
+  GeneratorWorker(String host, int port, int connections, RequestMix mix, long seed, LongSupplier clock) {
     this.host = host;
     this.port = port;
     this.connections = connections;
     this.mix = mix;
     this.random = new SplittableRandom(seed);
+    this.clock = clock;
   }
 
   @Override
@@ -90,7 +98,7 @@ final class GeneratorWorker extends VerticleBase {
   }
 
   private void lane(long deadlineNanos, Runnable laneDone) {
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     if (start >= deadlineNanos) {
       laneDone.run();
       return;
@@ -108,7 +116,7 @@ final class GeneratorWorker extends VerticleBase {
   /** Constant rate: sends one request per intended time, each measured from that time (call on this context). */
   void sendAll(long[] intendedNanos) {
     for (long intended : intendedNanos) {
-      send(intended, System.nanoTime());
+      send(intended, clock.getAsLong());
     }
   }
 
@@ -141,7 +149,7 @@ final class GeneratorWorker extends VerticleBase {
 
   private void record(long intendedNanos, long sentNanos, AsyncResult<Integer> ar) {
     if (intendedNanos >= measureFromNanos) {
-      long now = System.nanoTime();
+      long now = clock.getAsLong();
       latency.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - intendedNanos) / 1000)));
       service.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - sentNanos) / 1000)));
     }

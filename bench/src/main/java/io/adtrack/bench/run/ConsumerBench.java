@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * logic with a plain loop in the same run and times a cold init): run through Maven on the module's test
  * classpath, output quoted in the report, the headline ratios parsed from it.
  */
-final class ConsumerBench {
+record ConsumerBench(BenchOptions options, Report report, Path workDir) {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerBench.class);
   /** "median   EventWriter(c=8) 4,321/s | plain loop 3,210/s | ..." */
@@ -29,15 +29,6 @@ final class ConsumerBench {
   private static final Pattern UPDATER_ROUND = Pattern.compile(
       "round \\d+: logic ([\\d,.]+) updates/s, plain HSET\\+PUBLISH ([\\d,.]+) updates/s");
 
-  private final BenchOptions options;
-  private final Report report;
-  private final Path workDir;
-
-  ConsumerBench(BenchOptions options, Report report, Path workDir) {
-    this.options = options;
-    this.report = report;
-    this.workDir = workDir;
-  }
 
   void run() {
     report.section("Consumers (their own benchmark mains, run by the runner)");

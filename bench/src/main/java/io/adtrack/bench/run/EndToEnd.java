@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * rate; a loop queries the {@code byProgram} index for the program's new items and times each message id from the
  * moment its call was sent to the moment the query first returned it.
  */
-final class EndToEnd {
+record EndToEnd(DynamoDbClient dynamoDb, String table, String trackerBase) {
 
   /**
    * What came out.
@@ -39,16 +39,6 @@ final class EndToEnd {
   }
 
   private record Pending(long sentNanos, long receivedAt) {
-  }
-
-  private final DynamoDbClient dynamoDb;
-  private final String table;
-  private final String trackerBase;
-
-  EndToEnd(DynamoDbClient dynamoDb, String table, String trackerBase) {
-    this.dynamoDb = dynamoDb;
-    this.table = table;
-    this.trackerBase = trackerBase;
   }
 
   Result run(String programId, int events, double ratePerSecond, Duration timeout) {

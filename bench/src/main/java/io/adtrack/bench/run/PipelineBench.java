@@ -3,7 +3,9 @@ package io.adtrack.bench.run;
 import io.adtrack.bench.load.LoadGenerator;
 import io.adtrack.bench.load.LoadResult;
 import io.adtrack.bench.load.RequestMix;
+import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.FreePorts;
+import io.adtrack.testkit.StandInClients;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -40,6 +38,11 @@ final class PipelineBench {
   private static final String STREAM = "tracking-events";
   private static final String TABLE = "tracking-events";
   private static final double E2E_RATE = 100;
+  private static final String CORE_DATA_STREAM = "core-data-updates";
+  /** Programs published one after the other to time core data's way from the stream to the tracker. */
+  private static final int PROPAGATION_PROGRAMS = 10;
+  /** What the end-to-end tests used to assert; a measured figure here, on the report's target table. */
+  private static final Duration PROPAGATION_GOAL = Duration.ofSeconds(2);
 
   private final BenchOptions options;
   private final Report report;
@@ -75,8 +78,8 @@ final class PipelineBench {
     redisPort = FreePorts.next();
     kinesisPort = FreePorts.next();
     dynamoDbPort = FreePorts.next();
-    try (KinesisClient kinesis = local(KinesisClient.builder(), kinesisPort);
-        DynamoDbClient dynamoDb = local(DynamoDbClient.builder(), dynamoDbPort)) {
+    try (KinesisClient kinesis = StandInClients.build(KinesisClient.builder(), localhost(kinesisPort));
+        DynamoDbClient dynamoDb = StandInClients.build(DynamoDbClient.builder(), localhost(dynamoDbPort))) {
       start(jar);
       List<String> programs = ProgramSeeder.seed("localhost", redisPort, "bench", options.programs());
       String e2eProgram = ProgramSeeder.seed("localhost", redisPort, "e2e", 1).get(0);
@@ -93,6 +96,7 @@ final class PipelineBench {
       phase("pipeline warm-up", () -> warmUp(RequestMix.event(programs)));
       if (options.runs("e2e")) {
         phase("end-to-end", () -> endToEnd(dynamoDb, e2eProgram));
+        phase("core-data propagation", () -> propagation(kinesis));
       }
       if (options.runs("pipeline")) {
         phase("kinesalite rounds", () -> rounds(RequestMix.event(programs)));
@@ -132,8 +136,8 @@ final class PipelineBench {
     env.put("DYNAMODB_PORT", Integer.toString(dynamoDbPort));
     env.put("KINESIS_BUFFER_MAX_RECORDS", Integer.toString(BUFFER_RECORDS));
     env.put("TRACKER_JAR", trackerJar.toString());
-    pipeline = ChildProcess.start("local-pipeline", ChildProcess.java(List.of("-Xmx1g"),
-        List.of("-jar", jar.toString())), env, workDir.resolve("local-pipeline.log"));
+    pipeline = ChildProcess.of("local-pipeline", ChildProcess.java(List.of("-Xmx1g"), List.of("-jar", jar.toString())))
+        .environment(env).logTo(workDir.resolve("local-pipeline.log")).killOnJvmExit().start();
     boolean ready = Http.await(Duration.ofSeconds(150), () -> {
       if (!pipeline.isAlive()) {
         return true;
@@ -182,6 +186,41 @@ final class PipelineBench {
             Long.toString(ms.getMaxValue()))));
   }
 
+  /**
+   * Core data's way through the pipeline: a program document put on core-data-updates, the redis-updater (fed by
+   * the local event-source poller) storing and announcing it, the tracker answering 200 for it. Timed from the put
+   * to the first 200, probing every 10 ms; each 200 is a tracking event and counts as acknowledged.
+   */
+  private void propagation(KinesisClient kinesis) {
+    Histogram millis = new Histogram(60_000L, 3);
+    for (int i = 0; i < PROPAGATION_PROGRAMS; i++) {
+      String id = "propagation-" + i + "-" + System.nanoTime();
+      long start = System.nanoTime();
+      kinesis.putRecord(b -> b.streamName(CORE_DATA_STREAM).partitionKey(id)
+          .data(SdkBytes.fromUtf8String("{\"programId\":\"" + id + "\",\"programName\":\"bench\",\"version\":1}")));
+      long deadline = start + Duration.ofSeconds(30).toNanos();
+      Http.Response answer = Http.tryGet("http://localhost:" + httpPort + "/event/" + id);
+      while ((answer == null || answer.status() != 200) && System.nanoTime() < deadline) {
+        Http.pause(10);
+        answer = Http.tryGet("http://localhost:" + httpPort + "/event/" + id);
+      }
+      if (answer != null && answer.status() == 200) {
+        acknowledged++;
+        millis.recordValue(Math.min(60_000L, (System.nanoTime() - start) / 1_000_000));
+      }
+    }
+    String summary = millis.getTotalCount() == 0 ? "no program served" : String.format("p50 %d ms, max %d ms, "
+        + "%d of %d served", millis.getValueAtPercentile(50), millis.getMaxValue(), millis.getTotalCount(),
+        PROPAGATION_PROGRAMS);
+    report.target("Core data: published -> served", "<= " + PROPAGATION_GOAL.toSeconds() + " s", summary,
+        millis.getTotalCount() == PROPAGATION_PROGRAMS && millis.getMaxValue() <= PROPAGATION_GOAL.toMillis());
+    report.subsection("Core data: published on the stream to served by the tracker")
+        .paragraph(String.format("%d program documents put on `%s` one after the other; each timed from the put to "
+            + "the tracker's first 200 for it (probed every 10 ms): the local event-source poller's GetRecords "
+            + "interval (about a second while idle, as Lambda's mapping), the updater's Lua script, pub/sub, L1. "
+            + "%s.", PROPAGATION_PROGRAMS, CORE_DATA_STREAM, summary));
+  }
+
   private void rounds(RequestMix mix) {
     Optional<ProcessHandle> tracker = trackerProcess();
     generator.closedLoop("pipeline-tracker", "localhost", httpPort, options.connections(), mix, options.warmup())
@@ -197,7 +236,7 @@ final class PipelineBench {
           Report.f2(r.latencyMillis(50)), Report.f2(r.latencyMillis(99)), Report.f2(machine.sampleLoad()),
           r.statusSummary()));
     }
-    long rssKb = tracker.map(p -> ChildProcess.rssKb(p.pid())).orElse(0L);
+    long rssKb = tracker.map(p -> ProcStats.rssKb(p.pid())).orElse(0L);
     report.subsection("Tracker against kinesalite: backpressure")
         .paragraph(String.format("Closed loop, %d connections, `/event`, %d rounds of %d s after a %d s warm-up. "
                 + "For comparison, the same tracker against the bench sink: %s req/s (median, all 200). Here "
@@ -249,12 +288,7 @@ final class PipelineBench {
         .findFirst();
   }
 
-  /** A sync SDK client for a stand-in on this machine (us-east-1, dummy credentials, Apache HTTP client). */
-  private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C local(B builder, int port) {
-    return builder.endpointOverride(URI.create("http://localhost:" + port))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .build();
+  private static URI localhost(int port) {
+    return URI.create("http://localhost:" + port);
   }
 }

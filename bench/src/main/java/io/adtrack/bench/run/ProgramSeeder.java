@@ -1,5 +1,6 @@
 package io.adtrack.bench.run;
 
+import io.adtrack.conventions.RedisLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class ProgramSeeder {
       for (int i = 0; i < count; i++) {
         String id = String.format("%s-%04d", prefix, i);
         ids.add(id);
-        pipeline.hset("program:" + id, Map.of(
+        pipeline.hset(RedisLayout.programKey(id), Map.of(
             "programId", id,
             "programName", "Bench program " + i,
             "customerId", Integer.toString(9000 + i % 50),

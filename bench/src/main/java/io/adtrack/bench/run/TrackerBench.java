@@ -4,6 +4,7 @@ import io.adtrack.bench.load.LoadGenerator;
 import io.adtrack.bench.load.LoadResult;
 import io.adtrack.bench.load.RequestMix;
 import io.adtrack.bench.sink.SinkStats;
+import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.FreePorts;
 import io.adtrack.testkit.RedisServerFixture;
 import io.vertx.core.json.JsonObject;
@@ -99,9 +100,9 @@ final class TrackerBench {
     redis = RedisServerFixture.start();
     programIds = ProgramSeeder.seed("localhost", redis.port(), "bench", options.programs());
     sinkPort = FreePorts.next();
-    sink = ChildProcess.start("kinesis-sink", ChildProcess.java(List.of("-Xmx2g"),
-            List.of("-cp", classpath, "io.adtrack.bench.sink.KinesisSink", "--port", Integer.toString(sinkPort))),
-        Map.of(), workDir.resolve("sink.log"));
+    sink = ChildProcess.of("kinesis-sink", ChildProcess.java(List.of("-Xmx2g"),
+            List.of("-cp", classpath, "io.adtrack.bench.sink.KinesisSink", "--port", Integer.toString(sinkPort))))
+        .logTo(workDir.resolve("sink.log")).killOnJvmExit().start();
     require(Http.await(Duration.ofSeconds(30), () -> Http.listening(sinkPort)), "sink did not start", sink);
 
     trackerPort = FreePorts.next();
@@ -116,8 +117,8 @@ final class TrackerBench {
     env.putAll(flags.environment());
     Path jar = options.root().resolve("tracker-service/target/tracker-service.jar");
     Path copy = Artifacts.snapshot(jar, workDir);
-    tracker = ChildProcess.start(TRACKER, ChildProcess.java(withGcLog(TRACKER), List.of("-jar", copy.toString())), env,
-        workDir.resolve("tracker.log"));
+    tracker = ChildProcess.of(TRACKER, ChildProcess.java(withGcLog(TRACKER), List.of("-jar", copy.toString())))
+        .environment(env).logTo(workDir.resolve("tracker.log")).killOnJvmExit().start();
     require(Http.await(Duration.ofSeconds(90), () -> {
       Http.Response ready = Http.tryGet(trackerUrl("/health/ready"));
       return ready != null && ready.status() == 200;
@@ -128,10 +129,10 @@ final class TrackerBench {
     int bodyBytes = sample.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     countAcknowledged(sample.status());
     baselinePort = FreePorts.next();
-    baseline = ChildProcess.start(BASELINE, ChildProcess.java(withGcLog(BASELINE), List.of("-cp", classpath,
+    baseline = ChildProcess.of(BASELINE, ChildProcess.java(withGcLog(BASELINE), List.of("-cp", classpath,
             "io.adtrack.bench.baseline.BaselineServer", "--port", Integer.toString(baselinePort),
-            "--json-bytes", Integer.toString(bodyBytes))),
-        flags.environment(), workDir.resolve("baseline.log"));
+            "--json-bytes", Integer.toString(bodyBytes))))
+        .environment(flags.environment()).logTo(workDir.resolve("baseline.log")).killOnJvmExit().start();
     require(Http.await(Duration.ofSeconds(30), () -> Http.listening(baselinePort)), "baseline did not start",
         baseline);
 
@@ -319,15 +320,15 @@ final class TrackerBench {
 
   private void memory(RequestMix mix) {
     Round round = trackerRound(mix, options.saturation());
-    long rssKb = tracker.rssKb();
-    long peakKb = tracker.peakRssKb();
+    long rssKb = ProcStats.rssKb(tracker.pid());
+    long peakKb = ProcStats.peakRssKb(tracker.pid());
     String heapInfo = Jcmd.run(tracker.pid(), "GC.heap_info");
     String vmFlags = Jcmd.run(tracker.pid(), "VM.flags");
-    long baselineRss = baseline.rssKb();
+    long baselineRss = ProcStats.rssKb(baseline.pid());
     // What the tracker really keeps (cache, buffers, code): the heap after a full collection.
     Jcmd.run(tracker.pid(), "GC.run");
     String liveHeap = Jcmd.heapSummary(Jcmd.run(tracker.pid(), "GC.heap_info"));
-    long rssAfterGcKb = tracker.rssKb();
+    long rssAfterGcKb = ProcStats.rssKb(tracker.pid());
     double rssMb = rssKb / 1024.0;
     // With the baseline's RSS and the live heap next to it: they tell the flags' share from the tracker's data.
     report.target("Tracker RSS after saturation", "<= 256 MB", Report.f0(rssMb)
@@ -441,31 +442,32 @@ final class TrackerBench {
 
   private Round trackerRound(RequestMix mix, Duration duration) {
     SinkStats.Snapshot before = sinkSnapshot();
-    long cpu = tracker.cpuNanos();
+    long cpu = ProcStats.cpuNanos(tracker.pid());
     LoadResult result = generator.closedLoop(TRACKER, "localhost", trackerPort, options.connections(), mix,
         duration);
-    Round round = new Round(result, tracker.cpuNanos() - cpu, machine.sampleLoad(), before, sinkSnapshot());
+    Round round = new Round(result, ProcStats.cpuNanos(tracker.pid()) - cpu, machine.sampleLoad(), before,
+        sinkSnapshot());
     trackerRounds.add(round);
     LOG.info("{}", result);
     return round;
   }
 
   private Round baselineRound(RequestMix mix, Duration duration) {
-    long cpu = baseline.cpuNanos();
+    long cpu = ProcStats.cpuNanos(baseline.pid());
     LoadResult result = generator.closedLoop(BASELINE, "localhost", baselinePort, options.connections(), mix,
         duration);
     LOG.info("{}", result);
-    return new Round(result, baseline.cpuNanos() - cpu, machine.sampleLoad(), null, null);
+    return new Round(result, ProcStats.cpuNanos(baseline.pid()) - cpu, machine.sampleLoad(), null, null);
   }
 
   private Round constantRound(String target, RequestMix mix, double rate, Duration duration) {
     boolean isTracker = target.equals(TRACKER);
     ChildProcess process = isTracker ? tracker : baseline;
     SinkStats.Snapshot before = isTracker ? sinkSnapshot() : null;
-    long cpu = process.cpuNanos();
+    long cpu = ProcStats.cpuNanos(process.pid());
     LoadResult result = generator.constantRate(target, "localhost", isTracker ? trackerPort : baselinePort,
         options.connections(), mix, rate, options.latencySettle(), duration);
-    Round round = new Round(result, process.cpuNanos() - cpu, machine.sampleLoad(), before,
+    Round round = new Round(result, ProcStats.cpuNanos(process.pid()) - cpu, machine.sampleLoad(), before,
         isTracker ? sinkSnapshot() : null);
     if (isTracker) {
       trackerRounds.add(round);

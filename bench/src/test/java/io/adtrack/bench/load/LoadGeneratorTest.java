@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,36 @@ class LoadGeneratorTest {
     assertThat(result.answered()).isEqualTo(30);
     assertThat(result.latencyMicros().getTotalCount()).isEqualTo(20);
     assertThat(result.serviceMicros().getTotalCount()).isEqualTo(20);
-    assertThat(result.latencyMicros().getMaxValue()).isLessThan(250_000);
+  }
+
+  @Test
+  void shouldRecordEachLatencyFromItsIntendedTime_andNoneMeantForBeforeTheMeasuredPart() {
+    // A clock that stands still while the answers come in: every latency recorded is exactly known.
+    AtomicLong clock = new AtomicLong(1_000_000_000L);
+    long start = clock.get();
+    GeneratorWorker worker = new GeneratorWorker("localhost", baselinePort, 4, RequestMix.event(List.of("p")), 1,
+        clock::get);
+    vertx.deployVerticle(worker).await();
+    long[] intended = {start, start + millis(10), start + millis(200), start + millis(220), start + millis(240)};
+    worker.measureFrom(start + millis(200));
+    clock.set(start + millis(1_000));
+
+    worker.execute(() -> worker.sendAll(intended));
+    worker.drain().await();
+    GeneratorWorker.Measured measured = worker.measured().await();
+
+    assertThat(measured.statuses()[200]).as("every answer counted").isEqualTo(5);
+    assertThat(measured.latency().getTotalCount()).as("only the three meant for the measured part").isEqualTo(3);
+    Histogram latency = measured.latency();
+    assertThat(latency.valuesAreEquivalent(latency.getMinValue(), 760_000)).as("min %d µs", latency.getMinValue())
+        .isTrue();
+    assertThat(latency.valuesAreEquivalent(latency.getMaxValue(), 800_000)).as("max %d µs", latency.getMaxValue())
+        .isTrue();
+    assertThat(measured.service().getMaxValue()).as("sent and answered at the same instant").isZero();
+    vertx.undeploy(worker.deploymentID()).await();
+  }
+
+  private static long millis(long millis) {
+    return Duration.ofMillis(millis).toNanos();
   }
 }

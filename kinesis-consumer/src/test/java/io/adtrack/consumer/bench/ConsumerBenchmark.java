@@ -10,6 +10,7 @@ import io.adtrack.consumer.EventTable;
 import io.adtrack.consumer.EventWriter;
 import io.adtrack.consumer.KinesisConsumerHandler;
 import io.adtrack.consumer.WriteOutcome;
+import io.adtrack.conventions.Environment;
 import io.adtrack.proto.EventType;
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.testkit.DynamoDbLocal;
@@ -72,7 +73,7 @@ public final class ConsumerBenchmark {
     for (KinesisEventRecord record : records) {
       items.add(mapper.toItem(parse(record)));
     }
-    int concurrency = ConsumerConfig.fromEnvironment(Map.of()).writeConcurrency();
+    int concurrency = ConsumerConfig.fromEnvironment(Environment.of(Map.of())).writeConcurrency();
     List<Double> writer = new ArrayList<>();
     List<Double> sequentialWriter = new ArrayList<>();
     List<Double> plainLoop = new ArrayList<>();

@@ -3,8 +3,9 @@ package io.adtrack.updater.coredata;
 import java.util.List;
 
 /**
- * Field names of a core-data program document. They are, by contract, both the JSON keys publishers send and the
- * field names of the Redis hash {@code program:{programId}} the tracker reads.
+ * Field names of a core-data program document. They are, by contract (docs/contracts.md, "Core data: an ad
+ * program"), both the JSON keys publishers send and the field names of the Redis hash {@code program:{programId}}
+ * the tracker reads.
  */
 public final class ProgramFields {
 

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Checks a core-data document against the schema (DESIGN.md, "Core data") and normalises it. Used by the Lambda on
- * every record and by the publisher CLI before anything is sent, so both accept exactly the same documents.
+ * Checks a core-data document against the schema (docs/contracts.md, "Core data: an ad program") and normalises it.
+ * Used by the Lambda on every record and by the publisher CLI before anything is sent, so both accept exactly the
+ * same documents.
  *
  * <p>Normalisation: unknown fields are dropped, JSON {@code null} counts as absent, dates become UTC instants
  * ({@code 2026-01-01T00:00:00Z}), a deletion keeps only programId, version and {@code deleted:true}.

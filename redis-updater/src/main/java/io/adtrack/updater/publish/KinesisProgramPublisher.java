@@ -1,11 +1,10 @@
 package io.adtrack.updater.publish;
 
+import io.adtrack.conventions.Backoff;
 import io.adtrack.updater.coredata.ProgramDocument;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -19,27 +18,20 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /**
  * Puts program documents on the core-data stream with PutRecords (at most 500 records and 5 MiB a call), partition
  * key = programId so one program's changes land on one shard. Entries Kinesis rejects (throttling, internal errors)
- * are retried with exponential backoff. Order across retries does not matter: the updater applies a version only
- * when it is newer than the stored one.
+ * are retried after a {@link Backoff}. Order across retries does not matter: the updater applies a version only when
+ * it is newer than the stored one.
+ *
+ * @param kinesis     the client to publish with (not closed here)
+ * @param stream      the core-data stream
+ * @param maxAttempts PutRecords calls per document at most
+ * @param backoff     the wait between rounds, by how many rounds failed so far
  */
-public final class KinesisProgramPublisher {
+public record KinesisProgramPublisher(KinesisClient kinesis, String stream, int maxAttempts, Backoff backoff) {
 
   private static final Logger LOG = LoggerFactory.getLogger(KinesisProgramPublisher.class);
 
   static final int MAX_RECORDS_PER_CALL = 500;
   static final int MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
-
-  private final KinesisClient kinesis;
-  private final String stream;
-  private final int maxAttempts;
-  private final Duration baseBackoff;
-
-  public KinesisProgramPublisher(KinesisClient kinesis, String stream, int maxAttempts, Duration baseBackoff) {
-    this.kinesis = kinesis;
-    this.stream = stream;
-    this.maxAttempts = maxAttempts;
-    this.baseBackoff = baseBackoff;
-  }
 
   /**
    * Sends every document; the summary lists the ones still failing after the last attempt. A request Kinesis
@@ -55,7 +47,8 @@ public final class KinesisProgramPublisher {
       for (int attempt = 1; !pending.isEmpty(); attempt++) {
         if (attempt > 1) {
           retried += pending.size();
-          backoff(attempt);
+          // Jittered, so several publishers throttled together do not retry in lockstep.
+          Thread.sleep(backoff.delay(attempt - 1).toMillis());
         }
         calls++;
         List<ProgramDocument> failed = putOnce(pending, attempt);
@@ -135,12 +128,6 @@ public final class KinesisProgramPublisher {
   static int recordBytes(ProgramDocument document) {
     return document.json().getBytes(StandardCharsets.UTF_8).length
         + document.programId().getBytes(StandardCharsets.UTF_8).length;
-  }
-
-  private void backoff(int attempt) throws InterruptedException {
-    long capped = Math.min(baseBackoff.toMillis() << Math.min(attempt - 2, 10), 5_000L);
-    // Full jitter, so several publishers throttled together do not retry in lockstep.
-    Thread.sleep(ThreadLocalRandom.current().nextLong(capped / 2, capped + 1));
   }
 
   /**

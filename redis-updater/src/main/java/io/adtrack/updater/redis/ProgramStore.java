@@ -1,5 +1,6 @@
 package io.adtrack.updater.redis;
 
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.updater.coredata.ProgramDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +16,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Redis side of core data: applies a change to {@code program:{id}} / {@code program-tombstone:{id}} and publishes it
- * on {@code core-data-updates}, all in one Lua script so no subscriber sees a change that is not stored and no stored
- * change goes unannounced. Redis errors surface as Jedis runtime exceptions.
+ * on {@code core-data-updates} ({@link RedisLayout}), all in one Lua script so no subscriber sees a change that is not
+ * stored and no stored change goes unannounced. Redis errors surface as Jedis runtime exceptions.
  */
 public final class ProgramStore {
-
-  /** The Redis pub/sub channel the tracker subscribes to. */
-  public static final String CHANNEL = "core-data-updates";
 
   private static final String SCRIPT_RESOURCE = "apply-program.lua";
 
@@ -40,21 +38,14 @@ public final class ProgramStore {
     this.sha = sha1Hex(script);
   }
 
-  public static String hashKey(String programId) {
-    return "program:" + programId;
-  }
-
-  public static String tombstoneKey(String programId) {
-    return "program-tombstone:" + programId;
-  }
-
   /** Applies the change if its version is greater than the stored one (hash version or tombstone). */
   public Outcome apply(ProgramDocument document) {
-    List<String> keys = List.of(hashKey(document.programId()), tombstoneKey(document.programId()));
+    List<String> keys = List.of(RedisLayout.programKey(document.programId()),
+        RedisLayout.tombstoneKey(document.programId()));
     List<String> args = new ArrayList<>(4 + 2 * document.fields().size());
     args.add(document.deleted() ? "delete" : "upsert");
     args.add(Long.toString(document.version()));
-    args.add(CHANNEL);
+    args.add(RedisLayout.CHANNEL);
     args.add(document.json());
     document.fields().forEach((field, value) -> {
       args.add(field);

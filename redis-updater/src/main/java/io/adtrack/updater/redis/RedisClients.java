@@ -1,5 +1,6 @@
 package io.adtrack.updater.redis;
 
+import io.adtrack.conventions.RedisUrl;
 import io.adtrack.updater.UpdaterConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -20,16 +21,18 @@ public final class RedisClients {
    * the JVM's default trust store verifies the server (ElastiCache certificates are publicly trusted).
    */
   public static RedisClient create(UpdaterConfig config) {
+    RedisUrl url = config.redis();
+    int timeoutMillis = (int) config.timeout().toMillis();
     DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(config.timeoutMillis())
-        .socketTimeoutMillis(config.timeoutMillis())
-        .ssl(config.tls())
-        .database(config.database())
+        .connectionTimeoutMillis(timeoutMillis)
+        .socketTimeoutMillis(timeoutMillis)
+        .ssl(url.tls())
+        .database(url.database())
         .clientName("redis-updater");
-    if (config.password() != null) {
-      client.password(config.password());
-      if (config.user() != null) {
-        client.user(config.user());
+    if (url.password() != null) {
+      client.password(url.password());
+      if (url.user() != null) {
+        client.user(url.user());
       }
     }
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -42,7 +45,7 @@ public final class RedisClients {
     // No JMX MBean for the pool: registering it starts the platform MBean server, a few hundred ms of cold start.
     pool.setJmxEnabled(false);
     return RedisClient.builder()
-        .hostAndPort(new HostAndPort(config.host(), config.port()))
+        .hostAndPort(new HostAndPort(url.host(), url.port()))
         .clientConfig(client.build())
         .poolConfig(pool)
         .build();

@@ -2,6 +2,8 @@ package io.adtrack.updater.bench;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.adtrack.conventions.Environment;
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.testkit.RedisServerFixture;
 import io.adtrack.testkit.lambda.KinesisEvents;
 import io.adtrack.updater.CoreDataUpdater;
@@ -11,6 +13,7 @@ import io.adtrack.updater.coredata.ProgramValidator;
 import io.adtrack.updater.redis.ProgramStore;
 import io.adtrack.updater.redis.RedisClients;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +48,7 @@ public final class UpdaterBenchmark {
       coldInit(redis);
       AtomicLong received = new AtomicLong();
       try (Subscriber subscriber = subscribe(redis.port(), received);
-          RedisClient client = RedisClients.create(UpdaterConfig.fromUrl(redis.url(), 2000))) {
+          RedisClient client = RedisClients.create(UpdaterConfig.forUrl(redis.url(), Duration.ofSeconds(2)))) {
         CoreDataUpdater updater = new CoreDataUpdater(new ProgramValidator(), new ProgramStore(client));
         // Warm-up for the JIT, both paths, with versions the measured rounds will exceed.
         runLogic(updater, "warm", records / 4, 1);
@@ -74,7 +77,7 @@ public final class UpdaterBenchmark {
    */
   private static void coldInit(RedisServerFixture redis) {
     long start = System.nanoTime();
-    UpdaterConfig config = UpdaterConfig.fromEnvironment(Map.of("REDIS_URL", redis.url()));
+    UpdaterConfig config = UpdaterConfig.fromEnvironment(Environment.of(Map.of("REDIS_URL", redis.url())));
     long configured = System.nanoTime();
     RedisClient client = RedisClients.create(config);
     long clientBuilt = System.nanoTime();
@@ -148,8 +151,8 @@ public final class UpdaterBenchmark {
     }
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      client.hset(ProgramStore.hashKey(hashes.get(i).get("programId")), hashes.get(i));
-      client.publish(ProgramStore.CHANNEL, documents.get(i));
+      client.hset(RedisLayout.programKey(hashes.get(i).get("programId")), hashes.get(i));
+      client.publish(RedisLayout.CHANNEL, documents.get(i));
     }
     return count / ((System.nanoTime() - start) / 1e9);
   }
@@ -174,7 +177,7 @@ public final class UpdaterBenchmark {
         received.incrementAndGet();
       }
     };
-    Thread thread = new Thread(() -> connection.subscribe(pubSub, ProgramStore.CHANNEL), "bench-subscriber");
+    Thread thread = new Thread(() -> connection.subscribe(pubSub, RedisLayout.CHANNEL), "bench-subscriber");
     thread.setDaemon(true);
     thread.start();
     long deadline = System.nanoTime() + 10_000_000_000L;

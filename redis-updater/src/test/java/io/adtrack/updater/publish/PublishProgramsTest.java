@@ -2,8 +2,14 @@ package io.adtrack.updater.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.adtrack.conventions.AwsRegion;
+import io.adtrack.conventions.Environment;
+import io.adtrack.conventions.RedisLayout;
+import io.adtrack.testkit.AwsSettings;
+import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.KinesisEmulator;
 import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.testkit.SystemProperties;
 import io.adtrack.updater.CoreDataUpdater;
 import io.adtrack.updater.RedisUpdaterHandler;
 import io.adtrack.updater.UpdaterConfig;
@@ -13,19 +19,26 @@ import io.adtrack.updater.redis.RedisClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 /** The publisher CLI against a real Kinesis emulator (kinesalite), and the handler fed from that stream. */
@@ -45,7 +58,7 @@ class PublishProgramsTest {
   static void start() {
     kinesis = KinesisEmulator.kinesalite();
     redis = RedisServerFixture.start();
-    client = RedisClients.create(UpdaterConfig.fromUrl(redis.url(), 2000));
+    client = RedisClients.create(UpdaterConfig.forUrl(redis.url(), Duration.ofSeconds(2)));
   }
 
   @AfterAll
@@ -62,8 +75,7 @@ class PublishProgramsTest {
   }
 
   private int publish(String stream, Path file) throws InterruptedException {
-    return PublishPrograms.run(new String[] {file.toString()},
-        Map.of("CORE_DATA_STREAM", stream, "AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString()),
+    return PublishPrograms.run(new String[] {file.toString()}, new PublisherConfig(stream), kinesis::newClient,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -90,20 +102,21 @@ class PublishProgramsTest {
 
     assertThat(publish(stream, file)).as(stderr()).isZero();
 
-    assertThat(stdout()).contains("sent " + count + " of " + count);
+    assertThat(stdout()).contains("sent " + count + " of " + count)
+        .contains(" to stream " + stream + " in us-east-1 at " + kinesis.endpoint());
     List<Record> onStream = kinesis.readAll(stream);
     assertThat(onStream).hasSize(count);
     assertThat(onStream.stream().map(Record::partitionKey).collect(Collectors.toSet()))
         .hasSize(count).allMatch(key -> key.startsWith(prefix));
 
     CoreDataUpdater updater = new CoreDataUpdater(new ProgramValidator(), new ProgramStore(client));
-    LambdaFeed.Fed fed = new LambdaFeed(kinesis.client(), stream, 100).feedAll(new RedisUpdaterHandler(updater));
+    LambdaFeed.Fed fed = new LambdaFeed(kinesis, stream, 100).feedAll(new RedisUpdaterHandler(updater));
 
     assertThat(fed.records()).isEqualTo(count);
     assertThat(fed.failures()).isEmpty();
     assertThat(updater.totals()).isEqualTo(new CoreDataUpdater.Totals(count, 0, 0, 0));
     for (int i = 0; i < count; i++) {
-      assertThat(client.hgetAll(ProgramStore.hashKey(prefix + i)))
+      assertThat(client.hgetAll(RedisLayout.programKey(prefix + i)))
           .containsEntry("programName", "Program " + i)
           .containsEntry("customerId", Integer.toString(i))
           .containsEntry("version", "1");
@@ -124,13 +137,13 @@ class PublishProgramsTest {
 
     assertThat(publish(stream, file)).as(stderr()).isZero();
     assertThat(stdout()).contains("sent 4 of 4 program documents (3 upserts, 1 deletions)");
-    LambdaFeed.Fed fed = new LambdaFeed(kinesis.client(), stream, 100)
+    LambdaFeed.Fed fed = new LambdaFeed(kinesis, stream, 100)
         .feedAll(new RedisUpdaterHandler(new CoreDataUpdater(new ProgramValidator(), new ProgramStore(client))));
 
     assertThat(fed.failures()).isEmpty();
-    assertThat(client.hget(ProgramStore.hashKey(kept), "programName")).isEqualTo("kept");
-    assertThat(client.exists(ProgramStore.hashKey(gone))).isFalse();
-    assertThat(client.get(ProgramStore.tombstoneKey(gone))).isEqualTo("3");
+    assertThat(client.hget(RedisLayout.programKey(kept), "programName")).isEqualTo("kept");
+    assertThat(client.exists(RedisLayout.programKey(gone))).isFalse();
+    assertThat(client.get(RedisLayout.tombstoneKey(gone))).isEqualTo("3");
   }
 
   @Test
@@ -161,11 +174,60 @@ class PublishProgramsTest {
 
   @Test
   void shouldPrintUsage_whenNoFileIsGiven() throws Exception {
-    int exit = PublishPrograms.run(new String[0], Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit = PublishPrograms.run(new String[0], PublisherConfig.fromEnvironment(Environment.of(Map.of())),
+        () -> {
+          throw new AssertionError("no client is needed to print the usage");
+        }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(exit).isEqualTo(PublishPrograms.EXIT_INVALID);
     assertThat(stderr()).contains("usage: PublishPrograms");
+  }
+
+  @Test
+  void shouldSayWhichEndpointIsMalformed_andSendNothing_whenTheSdkCannotBuildAClient() throws Exception {
+    Path file = Files.writeString(dir.resolve("one.json"), "[{\"programId\":\"p\",\"version\":1}]");
+
+    int exit = PublishPrograms.run(new String[] {file.toString()}, new PublisherConfig("core-data-updates"), () -> {
+      throw SdkClientException.create("An invalid URI was configured in environment variable AWS_ENDPOINT_URL_KINESIS");
+    }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).isEqualTo(PublishPrograms.EXIT_INVALID);
+    assertThat(stderr().strip())
+        .isEqualTo("An invalid URI was configured in environment variable AWS_ENDPOINT_URL_KINESIS");
+  }
+
+  @Test
+  void theCliClient_callsTheRegionChosen_theKinesisEndpointFromTheSdk_andDummyKeysForAnEmulatorOnThisMachine() {
+    try (KinesisClient client = SystemProperties.during(Map.of(SystemProperties.KINESIS_ENDPOINT,
+        kinesis.endpoint().toString()), () -> PublishPrograms.kinesisClient(new AwsRegion("eu-west-1", false)))) {
+
+      assertThat(client.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
+      assertThat(client.serviceClientConfiguration().endpointOverride()).contains(kinesis.endpoint());
+      assertThat(client.listStreams().streamNames()).isNotNull();
+    }
+    assertThat(PublishPrograms.isOnThisMachine(Optional.of(URI.create("https://kinesis.eu-west-1.amazonaws.com"))))
+        .isFalse();
+  }
+
+  @Test
+  void withNoRegionSetAnywhere_theCliPublishesInTheLocalDefault_andSaysSo() throws IOException {
+    String stream = newStream(1);
+    Path file = Files.writeString(dir.resolve("one.json"), "[{\"programId\":\"p\",\"version\":1}]");
+    Map<String, String> env = AwsSettings.noRegion(dir);
+    env.put("AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString());
+    env.put("CORE_DATA_STREAM", stream);
+    List<String> printed = new CopyOnWriteArrayList<>();
+    List<String> errors = new CopyOnWriteArrayList<>();
+
+    ChildProcess cli = ChildProcess.of("publish-programs", ChildProcess.java(List.of("-cp",
+            System.getProperty("java.class.path"), PublishPrograms.class.getName(), file.toString())))
+        .environment(env).lines(printed::add).errorLines(errors::add).start();
+
+    assertThat(cli.awaitExit(Duration.ofSeconds(60), Duration.ofSeconds(5))).as("%s", errors).isZero();
+    assertThat(errors).contains("AWS region us-east-1 (the local default: no AWS_REGION, aws.region or profile "
+        + "region is set)");
+    assertThat(printed).anyMatch(line -> line.contains("sent 1 of 1 program documents (1 upserts, 0 deletions) to "
+        + "stream " + stream + " in us-east-1 at " + kinesis.endpoint()));
   }
 
   @Test

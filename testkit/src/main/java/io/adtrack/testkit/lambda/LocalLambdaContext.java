@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,19 +25,26 @@ public final class LocalLambdaContext implements Context {
 
   private final String functionName;
   private final String requestId = UUID.randomUUID().toString();
+  private final LongSupplier clock;
   private final long deadlineNanos;
   private final LambdaLogger logger;
 
   /** An invocation of {@code functionName} that starts now and may run for {@code timeout}. */
   public LocalLambdaContext(String functionName, Duration timeout) {
+    this(functionName, timeout, System::nanoTime);
+  }
+
+  /** The same, its time read from {@code clock} ({@code System.nanoTime()} scale): the caller's, or a test's. */
+  public LocalLambdaContext(String functionName, Duration timeout, LongSupplier clock) {
     this.functionName = Objects.requireNonNull(functionName, "functionName");
-    this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+    this.clock = clock;
+    this.deadlineNanos = clock.getAsLong() + timeout.toNanos();
     this.logger = new Slf4jLambdaLogger(LoggerFactory.getLogger("lambda." + functionName));
   }
 
   /** Whether the invocation ran past its timeout (Lambda would have ended it). */
   public boolean timedOut() {
-    return System.nanoTime() - deadlineNanos > 0;
+    return clock.getAsLong() - deadlineNanos > 0;
   }
 
   @Override
@@ -83,7 +91,7 @@ public final class LocalLambdaContext implements Context {
   /** Milliseconds left before the timeout; 0 once it has passed, never negative. */
   @Override
   public int getRemainingTimeInMillis() {
-    return (int) Math.max(0, Duration.ofNanos(deadlineNanos - System.nanoTime()).toMillis());
+    return (int) Math.max(0, Duration.ofNanos(deadlineNanos - clock.getAsLong()).toMillis());
   }
 
   @Override

@@ -11,8 +11,8 @@ public sealed interface ProgramEntry permits ProgramEntry.Known, ProgramEntry.Un
   }
 
   /**
-   * Redis had no hash for the id. Kept only until {@code expiresAtNanos} ({@link System#nanoTime()}), shorter than
-   * the cache's TTL, so a flood of bogus ids stays off Redis without hiding a program created soon after.
+   * Redis had no hash for the id. Kept only until {@code expiresAtNanos} (on the cache's ticker), shorter than the
+   * cache's TTL, so a flood of bogus ids stays off Redis without hiding a program created soon after.
    */
   record Unknown(long expiresAtNanos) implements ProgramEntry {
   }

@@ -46,21 +46,22 @@ public final class EventIntake {
 
   /**
    * Tracks one call. Completes at once when L1 holds the program; otherwise on {@code context} once Redis answered.
-   * Never fails: every ending is a {@link TrackResult}.
+   * Never fails: every ending is a {@link TrackResult}. With {@link Recording#ANSWER_ONLY} a valid call ends as
+   * accepted without its event entering the buffer.
    */
   public Future<TrackResult> track(Context context, Route route, EventType type, String programId,
-      CallParameters call, ClientInfo client) {
+      CallParameters call, ClientInfo client, Recording recording) {
     Rejection badId = CallValidation.checkProgramId(programId);
     if (badId != null) {
       return Future.succeededFuture(count(route, new TrackResult.Rejected(badId)));
     }
     ProgramEntry entry = cache.cached(programId);
     if (entry != null) {
-      return Future.succeededFuture(count(route, decide(entry, programId, route, type, call, client)));
+      return Future.succeededFuture(count(route, decide(entry, programId, route, type, call, client, recording)));
     }
     return Future.fromCompletionStage(cache.load(programId), context)
         .transform(loaded -> Future.succeededFuture(count(route, loaded.succeeded()
-            ? decide(loaded.result(), programId, route, type, call, client)
+            ? decide(loaded.result(), programId, route, type, call, client, recording)
             : loadFailed(loaded.cause()))));
   }
 
@@ -70,7 +71,7 @@ public final class EventIntake {
   }
 
   private TrackResult decide(ProgramEntry entry, String programId, Route route, EventType type, CallParameters call,
-      ClientInfo client) {
+      ClientInfo client, Recording recording) {
     if (!(entry instanceof ProgramEntry.Known known)) {
       return new TrackResult.Rejected(Rejection.notFound("unknown program " + programId));
     }
@@ -84,8 +85,11 @@ public final class EventIntake {
       return new TrackResult.Rejected(Rejection.notFound("program " + programId + " has no landing URL"));
     }
     TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, type, program, call, client);
+    if (recording == Recording.ANSWER_ONLY) {
+      return new TrackResult.Accepted(event, program, false);
+    }
     return switch (buffer.offer(new PendingRecord(event.getMessageId(), event.toByteArray()))) {
-      case ACCEPTED -> new TrackResult.Accepted(event, program);
+      case ACCEPTED -> new TrackResult.Accepted(event, program, true);
       case FULL -> new TrackResult.Unavailable(Outcome.BUFFER_FULL, "event buffer full, retry later");
       case TOO_LARGE -> new TrackResult.Rejected(Rejection.badRequest("event exceeds the 1 MiB Kinesis record limit"));
     };

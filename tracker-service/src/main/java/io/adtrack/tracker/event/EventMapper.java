@@ -23,6 +23,7 @@ public final class EventMapper {
         .setUserAgent(client.userAgent())
         .setReferer(client.referer())
         .setClientIp(client.clientIp())
+        .setPrivacy(client.privacy())
         .setReceivedAt(receivedAt)
         .setProgramVersion(program.version())
         .putAllParams(call.params());

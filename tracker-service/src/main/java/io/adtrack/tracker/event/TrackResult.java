@@ -11,11 +11,14 @@ public sealed interface TrackResult
 
   Outcome outcome();
 
-  /** Valid, and the event is in the producer buffer. */
-  record Accepted(TrackingEvent event, Program program) implements TrackResult {
+  /**
+   * Valid, and the event is in the producer buffer, unless the call was answered without recording
+   * ({@link Recording#ANSWER_ONLY}): then {@code recorded} is false and the event exists only for the answer.
+   */
+  record Accepted(TrackingEvent event, Program program, boolean recorded) implements TrackResult {
     @Override
     public Outcome outcome() {
-      return Outcome.ACCEPTED;
+      return recorded ? Outcome.ACCEPTED : Outcome.UNRECORDED;
     }
   }
 

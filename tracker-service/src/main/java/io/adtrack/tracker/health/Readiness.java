@@ -12,17 +12,7 @@ import java.util.Map;
  * Whether this instance should get traffic: Redis connected and subscribed (else L1 may serve stale core data and
  * misses fail), Kinesis answering, and the producer buffer not (nearly) full.
  */
-public final class Readiness {
-
-  private final SubscriptionState redis;
-  private final KinesisHealth kinesis;
-  private final ProducerBuffer buffer;
-
-  public Readiness(SubscriptionState redis, KinesisHealth kinesis, ProducerBuffer buffer) {
-    this.redis = redis;
-    this.kinesis = kinesis;
-    this.buffer = buffer;
-  }
+public record Readiness(SubscriptionState redis, KinesisHealth kinesis, ProducerBuffer buffer) {
 
   /** The report: {@code {"status":"UP"|"DOWN","failing":[...],"checks":{name:{"ok":..}}}}. */
   public JsonObject report() {

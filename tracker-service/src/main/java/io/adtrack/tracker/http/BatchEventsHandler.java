@@ -1,8 +1,10 @@
 package io.adtrack.tracker.http;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.tracker.client.ClientReader;
 import io.adtrack.tracker.event.ClientInfo;
 import io.adtrack.tracker.event.EventIntake;
+import io.adtrack.tracker.event.Recording;
 import io.adtrack.tracker.event.TrackResult;
 import io.adtrack.tracker.metrics.Route;
 import io.adtrack.tracker.validation.CallParameters;
@@ -10,7 +12,6 @@ import io.adtrack.tracker.validation.CallValidation;
 import io.adtrack.tracker.validation.InvalidCallException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -31,7 +32,8 @@ import java.util.OptionalLong;
 /**
  * POST /events: a JSON array of {@code {"programId","type","customerId","checksum","params"}}, answered with one
  * result per event, in order: {@code {"index":i,"status":200,"messageId":..}} or {@code {"index":i,"status":N,
- * "error":..}}. The request as a whole fails only when it is not such an array (400) or too big (413).
+ * "error":..}}. The request as a whole fails only when it is not such an array (400), too big (413) or of a type or
+ * coding {@link EventsBody} does not take (415).
  */
 final class BatchEventsHandler {
 
@@ -39,22 +41,27 @@ final class BatchEventsHandler {
       "event", EventType.EVENT, "impression", EventType.IMPRESSION, "click", EventType.CLICK);
 
   private final EventIntake intake;
+  private final ClientReader clients;
+  private final int maxBodyBytes;
   private final int maxEvents;
 
-  BatchEventsHandler(EventIntake intake, int maxEvents) {
+  BatchEventsHandler(EventIntake intake, ClientReader clients, int maxBodyBytes, int maxEvents) {
     this.intake = intake;
+    this.clients = clients;
+    this.maxBodyBytes = maxBodyBytes;
     this.maxEvents = maxEvents;
   }
 
   void handleEvents(RoutingContext rc) {
-    String contentType = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
-      Responses.error(rc.response(), 415, "Content-Type must be application/json");
-      return;
-    }
     JsonArray events;
     try {
-      events = parseArray(rc.body().buffer());
+      EventsBody.checkContentType(rc.request().getHeader(HttpHeaders.CONTENT_TYPE));
+      byte[] body = EventsBody.decode(rc.request().getHeader(HttpHeaders.CONTENT_ENCODING),
+          rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes(), maxBodyBytes);
+      events = parseArray(body);
+    } catch (EventsBody.RefusedException e) {
+      Responses.error(rc.response(), e.status(), e.getMessage());
+      return;
     } catch (InvalidCallException e) {
       Responses.error(rc.response(), 400, e.getMessage());
       return;
@@ -63,7 +70,7 @@ final class BatchEventsHandler {
       Responses.error(rc.response(), 413, "at most " + maxEvents + " events per request");
       return;
     }
-    ClientInfo client = TrackingHandlers.clientInfo(rc.request());
+    ClientInfo client = clients.read(rc.request());
     Context context = rc.vertx().getOrCreateContext();
     List<Future<TrackResult>> results = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
@@ -84,7 +91,7 @@ final class BatchEventsHandler {
         throw new InvalidCallException("type must be one of event, impression, click");
       }
       return intake.track(context, Route.EVENTS, type, programId instanceof String id ? id : null, call(event),
-          client);
+          client, Recording.RECORD);
     } catch (InvalidCallException e) {
       return Future.succeededFuture(intake.reject(Route.EVENTS, e.rejection()));
     }
@@ -148,8 +155,8 @@ final class BatchEventsHandler {
   }
 
   /** Decodes strictly: invalid UTF-8 is refused, not replaced, so what we forward is what the client sent. */
-  private static JsonArray parseArray(Buffer body) {
-    if (body == null || body.length() == 0) {
+  private static JsonArray parseArray(byte[] body) {
+    if (body.length == 0) {
       throw new InvalidCallException("body must be a JSON array of events");
     }
     String text;
@@ -157,7 +164,7 @@ final class BatchEventsHandler {
       text = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body.getBytes()))
+          .decode(ByteBuffer.wrap(body))
           .toString();
     } catch (CharacterCodingException e) {
       throw new InvalidCallException("body is not valid UTF-8");

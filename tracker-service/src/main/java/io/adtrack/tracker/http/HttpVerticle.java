@@ -1,29 +1,36 @@
 package io.adtrack.tracker.http;
 
+import io.adtrack.tracker.client.ClientReader;
+import io.adtrack.tracker.config.CorsOrigins;
+import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.event.EventIntake;
 import io.adtrack.tracker.health.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public port: the routes of DESIGN.md's table and nothing else (no administrative routes). Deployed once per
- * core; all instances share the port and the intake. A failed listen (port taken) fails the deployment.
+ * The public port: the routes of docs/contracts.md, "Tracking calls (HTTP API)", and nothing else (no
+ * administrative routes). Deployed once per core; all instances share the port and the intake. A failed listen
+ * (port taken) fails the deployment. The tracking routes speak CORS ({@link CorsPolicy}); health and metrics do not.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -33,29 +40,45 @@ public final class HttpVerticle extends VerticleBase {
   /** Largest total header size accepted; larger gets 431. */
   public static final int MAX_HEADER_SIZE = 8192;
   private static final String PROGRAM_ID = "programId";
+  /** "/event/", "/pixel/" and "/click/" are all this long. */
+  private static final int TRACKING_PREFIX_LENGTH = 7;
   private static final CharSequence PROMETHEUS_TEXT =
       HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
 
   private final int port;
   private final int maxBodyBytes;
+  private final CorsOrigins corsOrigins;
   private final TrackingHandlers tracking;
   private final BatchEventsHandler batch;
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
-  private final AtomicInteger boundPort;
+  private final CorsAnswers corsAnswers = new CorsAnswers();
+  private final TrackingHandlers.Handler event;
+  private final TrackingHandlers.Handler pixel;
+  private final TrackingHandlers.Handler click;
+  private volatile HttpServer server;
 
   /**
-   * @param boundPort receives the port actually bound (useful when {@code port} is 0)
+   * @param clients reads who made a call, with the privacy settings applied; immutable, shared by all instances
    */
-  public HttpVerticle(int port, int maxBodyBytes, int maxEventsPerRequest, EventIntake intake, Readiness readiness,
-      PrometheusMeterRegistry registry, AtomicInteger boundPort) {
-    this.port = port;
-    this.maxBodyBytes = maxBodyBytes;
-    this.tracking = new TrackingHandlers(intake);
-    this.batch = new BatchEventsHandler(intake, maxEventsPerRequest);
+  public HttpVerticle(TrackerConfig.Http settings, ClientReader clients, EventIntake intake, Readiness readiness,
+      PrometheusMeterRegistry registry) {
+    this.port = settings.port();
+    this.maxBodyBytes = settings.maxBodyBytes();
+    this.corsOrigins = settings.corsAllowedOrigins();
+    this.tracking = new TrackingHandlers(intake, clients);
+    this.batch = new BatchEventsHandler(intake, clients, settings.maxBodyBytes(), settings.maxEventsPerRequest());
     this.readiness = readiness;
     this.registry = registry;
-    this.boundPort = boundPort;
+    this.event = tracking::handleEvent;
+    this.pixel = tracking::handlePixel;
+    this.click = tracking::handleClick;
+  }
+
+  /** The port the server listens on (the one the OS chose when HTTP_PORT is 0); -1 before it listens. */
+  public int actualPort() {
+    HttpServer listening = server;
+    return listening == null ? -1 : listening.actualPort();
   }
 
   @Override
@@ -70,15 +93,18 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(request -> dispatch(request, router))
         .invalidRequestHandler(HttpVerticle::handleInvalidRequest)
         .listen(port)
-        .onSuccess(server -> boundPort.set(server.actualPort()));
+        .onSuccess(listening -> server = listening);
   }
 
   private Router router() {
     Router router = Router.router(vertx);
-    // The fast path (dispatch) serves these; the router keeps them for 405s and paths the fast path leaves alone.
-    router.get("/event/:programId").handler(rc -> tracking.handleEvent(rc.request(), rc.pathParam(PROGRAM_ID)));
-    router.get("/pixel/:programId").handler(rc -> tracking.handlePixel(rc.request(), rc.pathParam(PROGRAM_ID)));
-    router.get("/click/:programId").handler(rc -> tracking.handleClick(rc.request(), rc.pathParam(PROGRAM_ID)));
+    CorsHandler cors = CorsPolicy.handler(corsOrigins);
+    // The fast path (dispatch) serves GET and HEAD of the first three once CORS is settled for the call's origin;
+    // the router serves the rest: preflights, POST, the first call of each origin, 405s, paths with extra segments.
+    trackingRoute(router, cors, "/event/:programId", event);
+    trackingRoute(router, cors, "/pixel/:programId", pixel);
+    trackingRoute(router, cors, "/click/:programId", click);
+    router.route("/events").handler(cors);
     router.post("/events")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
         .handler(batch::handleEvents);
@@ -87,39 +113,65 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(this::handleMetrics);
 
     router.errorHandler(400, rc -> Responses.error(rc.response(), 400, "bad request"));
+    router.errorHandler(403, rc -> Responses.error(rc.response(), 403,
+        "origin not allowed by CORS_ALLOWED_ORIGINS: " + rc.request().getHeader(HttpHeaders.ORIGIN)));
     router.errorHandler(404, rc -> Responses.error(rc.response(), 404, "no such route: " + rc.request().path()));
     router.errorHandler(405, rc -> Responses.error(rc.response(), 405,
         "method " + rc.request().method() + " not allowed on " + rc.request().path()));
     router.errorHandler(413, rc -> Responses.error(rc.response(), 413,
         "request body larger than " + maxBodyBytes + " bytes"));
-    router.errorHandler(415, rc -> Responses.error(rc.response(), 415, "Content-Type must be application/json"));
+    router.errorHandler(415, rc -> Responses.error(rc.response(), 415,
+        "Content-Type must be application/json or text/plain"));
     router.errorHandler(500, HttpVerticle::handleUnexpected);
     return router;
   }
 
   /**
-   * Serves GET /event|pixel|click/{id} straight from the request, without the router's regex matching and routing
-   * context: that is most of the traffic, and the router's cost per call showed in the benchmark. Everything else,
-   * including those paths with other methods or extra segments, goes to the router.
+   * A tracking route: CORS for every method (preflights end there), then GET and HEAD, which also record the
+   * CorsHandler's answer for the fast path.
+   */
+  private void trackingRoute(Router router, CorsHandler cors, String path, TrackingHandlers.Handler handler) {
+    router.route(path).handler(cors);
+    Handler<RoutingContext> track = rc -> {
+      corsAnswers.learn(rc.request().getHeader(HttpHeaders.ORIGIN), rc.response().headers());
+      handler.handle(rc.request(), rc.pathParam(PROGRAM_ID));
+    };
+    router.get(path).handler(track);
+    router.head(path).handler(track);
+  }
+
+  /**
+   * Serves GET and HEAD of /event|pixel|click/{id} straight from the request, without the router's regex matching
+   * and routing context: that is most of the traffic, and the router's cost per call showed in the benchmark. The
+   * CORS headers are the ones the CorsHandler gave the same origin before ({@link CorsAnswers}); a call whose origin
+   * it has not answered yet, and everything else, goes to the router.
    */
   private void dispatch(HttpServerRequest request, Router router) {
-    if (request.method() == HttpMethod.GET) {
-      String path = request.path();
-      if (serveFast(request, path, "/event/", tracking::handleEvent)
-          || serveFast(request, path, "/pixel/", tracking::handlePixel)
-          || serveFast(request, path, "/click/", tracking::handleClick)) {
-        return;
-      }
+    HttpMethod method = request.method();
+    if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && serveFast(request)) {
+      return;
     }
     router.handle(request);
   }
 
-  private static boolean serveFast(HttpServerRequest request, String path, String prefix,
-      TrackingHandlers.Handler handler) {
-    if (!path.startsWith(prefix) || path.length() == prefix.length() || path.indexOf('/', prefix.length()) >= 0) {
+  private boolean serveFast(HttpServerRequest request) {
+    String path = request.path();
+    TrackingHandlers.Handler handler = path.startsWith("/event/") ? event
+        : path.startsWith("/pixel/") ? pixel
+        : path.startsWith("/click/") ? click
+        : null;
+    if (handler == null || path.length() == TRACKING_PREFIX_LENGTH
+        || path.indexOf('/', TRACKING_PREFIX_LENGTH) >= 0) {
       return false;
     }
-    String rawId = path.substring(prefix.length());
+    MultiMap cors = corsAnswers.lookup(request.getHeader(HttpHeaders.ORIGIN));
+    if (cors == null) {
+      return false;
+    }
+    if (!cors.isEmpty()) {
+      request.response().headers().addAll(cors);
+    }
+    String rawId = path.substring(TRACKING_PREFIX_LENGTH);
     String programId;
     try {
       programId = rawId.indexOf('%') < 0 ? rawId : URLDecoder.decode(rawId, StandardCharsets.UTF_8);

@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * How the tracker answers: JSON bodies with precise statuses, and the pixel GIF.
+ * How the tracker answers: JSON bodies with precise statuses, the pixel GIF and the click's redirect. Every answer
+ * names its Content-Length itself: Vert.x leaves it out of the answer to a HEAD, which must carry the headers a GET
+ * would get.
  *
  * <p>The answers of the tracking routes (the enriched event, errors) are written field by field with one jackson-core
  * generator straight into the response buffer: building a {@link JsonObject} first cost a map, its entries and a
@@ -27,16 +29,20 @@ final class Responses {
 
   static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   static final CharSequence IMAGE_GIF = HttpHeaders.createOptimized("image/gif");
-  static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   /** Seconds a client should wait after a 503; short, since outages we answer 503 for heal on their own. */
   static final CharSequence RETRY_AFTER_SECONDS = HttpHeaders.createOptimized("1");
+  /** After a declined prefetch: Chromium prefetches nothing more from the tracker's origin for an hour. */
+  static final CharSequence PREFETCH_RETRY_AFTER_SECONDS = HttpHeaders.createOptimized("3600");
 
   /** A 1x1 transparent GIF (43 bytes). */
   private static final byte[] PIXEL = {
       0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, (byte) 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
       (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x21, (byte) 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00,
       0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B};
+  private static final CharSequence PIXEL_LENGTH = HttpHeaders.createOptimized(Integer.toString(PIXEL.length));
+  private static final CharSequence NO_BODY = HttpHeaders.createOptimized("0");
 
   /**
    * Vert.x' jackson-core codec: walks a JsonObject with one streaming generator. {@link JsonObject#toBuffer()} goes
@@ -66,7 +72,8 @@ final class Responses {
 
   /**
    * The enriched event as JSON: messageId, type, programId, programName, customerId (null when the program has
-   * none), customerName, userAgent, receivedAt, params, valid. Never the checksum: the event does not carry it.
+   * none), customerName, userAgent (as stored: "" after an opt-out), receivedAt, params, privacy (the treatment the
+   * event got), valid. Never the checksum (the event does not carry it), nor the stored referer and client IP.
    */
   static Buffer encodeEvent(TrackingEvent event) {
     return write(json -> {
@@ -89,6 +96,7 @@ final class Responses {
         json.writeStringField(param.getKey(), param.getValue());
       }
       json.writeEndObject();
+      json.writeStringField("privacy", event.getPrivacy().name());
       json.writeBooleanField("valid", true);
       json.writeEndObject();
     });
@@ -111,19 +119,41 @@ final class Responses {
     });
   }
 
+  /**
+   * 503 for a prefetched click (see {@code TrackingHandlers#handleClick}): a browser drops a prefetch that failed, so
+   * the click itself comes to the tracker and is recorded then.
+   */
+  static void prefetchDeclined(HttpServerResponse response) {
+    response.putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).putHeader(RETRY_AFTER, PREFETCH_RETRY_AFTER_SECONDS);
+    send(response, 503, encodeError(503, "prefetch declined: a click is recorded when it is followed"));
+  }
+
   /** The pixel, whatever happened to the call: a page never shows a broken image. */
   static void pixel(HttpServerResponse response, int status) {
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.CONTENT_TYPE, IMAGE_GIF);
     headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    headers.set(HttpHeaders.CONTENT_LENGTH, PIXEL_LENGTH);
     if (status == 503) {
       headers.set(RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
     response.setStatusCode(status).end(Buffer.buffer(PIXEL));
   }
 
+  /** 302 to {@code location}, not to be cached: every click must reach the tracker. */
+  static void redirect(HttpServerResponse response, String location) {
+    response.setStatusCode(302)
+        .putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
+        .putHeader(HttpHeaders.CONTENT_LENGTH, NO_BODY)
+        .end();
+  }
+
   private static void send(HttpServerResponse response, int status, Buffer body) {
-    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body);
+    response.setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()))
+        .end(body);
   }
 
   private static Buffer write(Body body) {

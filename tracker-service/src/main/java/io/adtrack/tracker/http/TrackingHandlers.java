@@ -1,8 +1,10 @@
 package io.adtrack.tracker.http;
 
 import io.adtrack.proto.EventType;
-import io.adtrack.tracker.event.ClientInfo;
+import io.adtrack.tracker.client.ClientReader;
+import io.adtrack.tracker.client.PrivacySignals;
 import io.adtrack.tracker.event.EventIntake;
+import io.adtrack.tracker.event.Recording;
 import io.adtrack.tracker.event.TrackResult;
 import io.adtrack.tracker.metrics.Route;
 import io.adtrack.tracker.validation.CallParameters;
@@ -11,6 +13,7 @@ import io.adtrack.tracker.validation.InvalidCallException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,21 +22,27 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** GET /event, /pixel and /click: the same intake, three ways of answering. */
+/**
+ * GET /event, /pixel and /click: the same intake, three ways of answering. HEAD answers as GET would (the same status
+ * and headers) without recording anything; so does a prefetched click, except that it declines the prefetch.
+ */
 final class TrackingHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackingHandlers.class);
-  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence SEC_PURPOSE = HttpHeaders.createOptimized("Sec-Purpose");
+  private static final CharSequence PURPOSE = HttpHeaders.createOptimized("Purpose");
 
   private final EventIntake intake;
+  private final ClientReader clients;
 
-  TrackingHandlers(EventIntake intake) {
+  TrackingHandlers(EventIntake intake, ClientReader clients) {
     this.intake = intake;
+    this.clients = clients;
   }
 
   /** GET /event/{programId}: 200 with the enriched event as JSON, else a JSON error. */
   void handleEvent(HttpServerRequest request, String programId) {
-    track(request, programId, Route.EVENT, EventType.EVENT, (response, result) -> {
+    track(request, programId, Route.EVENT, EventType.EVENT, recording(request), (response, result) -> {
       if (result instanceof TrackResult.Accepted accepted) {
         Responses.event(response, accepted.event());
       } else {
@@ -44,18 +53,27 @@ final class TrackingHandlers {
 
   /** GET /pixel/{programId}: always the GIF; 503 (with the GIF) only when the call should be retried. */
   void handlePixel(HttpServerRequest request, String programId) {
-    track(request, programId, Route.PIXEL, EventType.IMPRESSION, (response, result) ->
+    track(request, programId, Route.PIXEL, EventType.IMPRESSION, recording(request), (response, result) ->
         Responses.pixel(response, result instanceof TrackResult.Unavailable ? 503 : 200));
   }
 
-  /** GET /click/{programId}: 302 to the program's landing URL (never one from the request), else a JSON error. */
+  /**
+   * GET /click/{programId}: 302 to the program's landing URL (never one from the request), else a JSON error.
+   *
+   * <p>A prefetch ({@code Sec-Purpose: prefetch}) of a valid click is declined with a 503: browsers keep a prefetched
+   * redirect and follow it when the user clicks, so answering it with the 302 would lose the real click, while a
+   * prefetch that failed is dropped and the click comes to us. The {@code Retry-After} tells Chromium to prefetch
+   * nothing from this origin for a while.
+   */
   void handleClick(HttpServerRequest request, String programId) {
-    track(request, programId, Route.CLICK, EventType.CLICK, (response, result) -> {
-      if (result instanceof TrackResult.Accepted accepted) {
-        response.setStatusCode(302)
-            .putHeader(HttpHeaders.LOCATION, accepted.program().landingUrl().orElseThrow())
-            .putHeader(HttpHeaders.CACHE_CONTROL, Responses.NO_STORE)
-            .end();
+    boolean prefetch = request.method() != HttpMethod.HEAD
+        && PrivacySignals.prefetch(request.getHeader(SEC_PURPOSE), request.getHeader(PURPOSE));
+    Recording recording = prefetch ? Recording.ANSWER_ONLY : recording(request);
+    track(request, programId, Route.CLICK, EventType.CLICK, recording, (response, result) -> {
+      if (prefetch && result instanceof TrackResult.Accepted) {
+        Responses.prefetchDeclined(response);
+      } else if (result instanceof TrackResult.Accepted accepted) {
+        Responses.redirect(response, accepted.program().landingUrl().orElseThrow());
       } else {
         answerError(response, result);
       }
@@ -79,7 +97,13 @@ final class TrackingHandlers {
     }
   }
 
-  private void track(HttpServerRequest request, String programId, Route route, EventType type, Answer answer) {
+  /** A HEAD is answered, never recorded: link checkers and uptime probes are not impressions or clicks. */
+  private static Recording recording(HttpServerRequest request) {
+    return request.method() == HttpMethod.HEAD ? Recording.ANSWER_ONLY : Recording.RECORD;
+  }
+
+  private void track(HttpServerRequest request, String programId, Route route, EventType type, Recording recording,
+      Answer answer) {
     HttpServerResponse response = request.response();
     CallParameters call;
     try {
@@ -88,7 +112,7 @@ final class TrackingHandlers {
       answer.send(response, intake.reject(route, e.rejection()));
       return;
     }
-    intake.track(Vertx.currentContext(), route, type, programId, call, clientInfo(request))
+    intake.track(Vertx.currentContext(), route, type, programId, call, clients.read(request), recording)
         .onSuccess(result -> answer.send(response, result))
         .onFailure(e -> {
           LOG.error("Tracking {} failed unexpectedly", route, e);
@@ -106,24 +130,6 @@ final class TrackingHandlers {
     // The query alone (request.params() may carry path parameters); what Vert.x uses underneath anyway.
     Map<String, List<String>> byName = new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters();
     return CallValidation.parseQuery(byName);
-  }
-
-  static ClientInfo clientInfo(HttpServerRequest request) {
-    String forwarded = request.getHeader(X_FORWARDED_FOR);
-    String clientIp = null;
-    if (forwarded != null) {
-      int comma = forwarded.indexOf(',');
-      clientIp = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-    }
-    if (clientIp == null || clientIp.isEmpty()) {
-      clientIp = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-    }
-    return new ClientInfo(orEmpty(request.getHeader(HttpHeaders.USER_AGENT)),
-        orEmpty(request.getHeader(HttpHeaders.REFERER)), clientIp == null ? "" : clientIp);
-  }
-
-  private static String orEmpty(String value) {
-    return value == null ? "" : value;
   }
 
   /** How a route answers a result. */

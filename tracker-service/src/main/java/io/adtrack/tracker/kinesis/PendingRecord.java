@@ -3,9 +3,10 @@ package io.adtrack.tracker.kinesis;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One tracking event waiting for Kinesis: the partition key (the event's message id, ASCII) and the serialized
- * {@code TrackingEvent}. Its size is computed once here, since the send path asks for it several times per record.
- * The failure count is the sender's bookkeeping (touched on its context only, after the buffer's hand-over).
+ * One tracking event waiting for Kinesis: the partition key (the event's message id, ASCII: docs/contracts.md,
+ * "Streams and partition keys") and the serialized {@code TrackingEvent}. Its size is computed once here, since the
+ * send path asks for it several times per record. The failure count is the sender's bookkeeping (touched on its
+ * context only, after the buffer's hand-over).
  */
 public final class PendingRecord {
 

@@ -1,5 +1,6 @@
 package io.adtrack.tracker.kinesis;
 
+import com.google.common.base.Ticker;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,9 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The bounded hand-over between HTTP handlers (many event loops, {@link #offer}) and the Kinesis sender (one
  * context, {@link #poll}). A record counts against the bounds from the moment it is accepted until Kinesis has
  * stored it ({@link #release}), including while it is in flight or waiting for a retry: so when Kinesis is down
- * the buffer fills and callers get 503 instead of events being dropped.
+ * the buffer fills and callers get 503 instead of events being dropped. Once {@link #close() closed} (shutdown) it
+ * takes nothing more, so what the sender flushes is everything it ever accepted.
  */
-public final class ProducerBuffer {
+public final class ProducerBuffer implements RecordSource {
 
   /** The Kinesis limit for one record (data plus partition key). */
   public static final long MAX_RECORD_BYTES = 1L << 20;
@@ -24,31 +26,38 @@ public final class ProducerBuffer {
   private final AtomicInteger records = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger queued = new AtomicInteger();
-  private volatile Runnable batchReady = () -> { };
   private final int batchSize;
+  private final Ticker ticker;
+  private volatile Runnable sendable = () -> { };
+  private volatile boolean closed;
 
   /**
-   * @param batchSize every time this many records are waiting, {@link #onBatchReady} is told (instead of the
-   *                  sender waiting for its linger tick)
+   * @param batchSize every time this many records are waiting, {@link #onSendable} is told
+   * @param ticker    stamps each record with when it was accepted, for the sender's linger
    */
-  public ProducerBuffer(int maxRecords, long maxBytes, int batchSize) {
+  public ProducerBuffer(int maxRecords, long maxBytes, int batchSize, Ticker ticker) {
     this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
     this.batchSize = batchSize;
+    this.ticker = ticker;
   }
 
-  /** Registers who is told when a full batch is waiting. Called from any thread that offers. */
-  public void onBatchReady(Runnable listener) {
-    this.batchReady = listener;
+  /**
+   * Registers who is told when the sender may have work it did not hear of: a first record waits (its linger starts)
+   * or a full batch waits. Called from any thread that offers.
+   */
+  public void onSendable(Runnable listener) {
+    this.sendable = listener;
   }
 
-  /** Takes the record unless that would exceed a bound. Thread-safe and non-blocking. */
+  /** Takes the record unless that would exceed a bound or the buffer is closed. Thread-safe and non-blocking. */
   public Offer offer(PendingRecord record) {
     long size = record.size();
     if (size > MAX_RECORD_BYTES) {
       return Offer.TOO_LARGE;
     }
-    if (records.incrementAndGet() > maxRecords) {
+    // Counted before the closed check: a sender that closes and then sees depth 0 cannot miss this record.
+    if (records.incrementAndGet() > maxRecords || closed) {
       records.decrementAndGet();
       return Offer.FULL;
     }
@@ -57,26 +66,33 @@ public final class ProducerBuffer {
       records.decrementAndGet();
       return Offer.FULL;
     }
-    queue.add(new QueuedRecord(record, System.nanoTime()));
-    if (queued.incrementAndGet() % batchSize == 0) {
-      batchReady.run();
+    queue.add(new QueuedRecord(record, ticker.read()));
+    int nowWaiting = queued.incrementAndGet();
+    if (nowWaiting == 1 || nowWaiting % batchSize == 0) {
+      sendable.run();
     }
     return Offer.ACCEPTED;
   }
 
-  /** The oldest waiting record, without taking it (sender only). */
+  /** Takes no record from now on ({@link Offer#FULL}: the caller retries, elsewhere); what it holds stays. */
+  public void close() {
+    closed = true;
+  }
+
+  @Override
   public PendingRecord peek() {
     QueuedRecord head = queue.peek();
     return head == null ? null : head.record();
   }
 
-  /** When the oldest waiting record was accepted ({@link System#nanoTime()}), or -1 when none waits. */
+  @Override
   public long oldestAcceptedAtNanos() {
     QueuedRecord head = queue.peek();
     return head == null ? -1 : head.acceptedAtNanos();
   }
 
-  /** Takes the oldest waiting record; it still counts against the bounds until {@link #release} (sender only). */
+  /** Takes the oldest waiting record; it still counts against the bounds until {@link #release}. */
+  @Override
   public PendingRecord poll() {
     QueuedRecord head = queue.poll();
     if (head == null) {
@@ -102,7 +118,7 @@ public final class ProducerBuffer {
     return bytes.get();
   }
 
-  /** Records accepted and not yet taken by the sender. */
+  @Override
   public int waiting() {
     return queued.get();
   }

@@ -24,17 +24,17 @@ public final class PutRecordsBatches {
    * Takes the next batch: records to retry first (they are older), then waiting ones, while the batch stays within
    * {@code maxRecords} and {@code maxBytes}. A record that does not fit stays where it was.
    */
-  public static List<PendingRecord> next(Deque<PendingRecord> retries, ProducerBuffer buffer, int maxRecords,
+  public static List<PendingRecord> next(Deque<PendingRecord> retries, RecordSource source, int maxRecords,
       long maxBytes) {
-    List<PendingRecord> batch = new ArrayList<>(Math.min(maxRecords, retries.size() + buffer.waiting()));
+    List<PendingRecord> batch = new ArrayList<>(Math.min(maxRecords, retries.size() + source.waiting()));
     long bytes = 0;
     while (batch.size() < maxRecords) {
       boolean fromRetries = !retries.isEmpty();
-      PendingRecord candidate = fromRetries ? retries.peekFirst() : buffer.peek();
+      PendingRecord candidate = fromRetries ? retries.peekFirst() : source.peek();
       if (candidate == null || bytes + candidate.size() > maxBytes) {
         break;
       }
-      batch.add(fromRetries ? retries.pollFirst() : buffer.poll());
+      batch.add(fromRetries ? retries.pollFirst() : source.poll());
       bytes += candidate.size();
     }
     return batch;

@@ -4,6 +4,8 @@ package io.adtrack.tracker.metrics;
 public enum Outcome {
   /** Valid, and the event is in the producer buffer. */
   ACCEPTED("accepted"),
+  /** Valid and answered, deliberately not recorded: a HEAD, or a prefetched click. */
+  UNRECORDED("unrecorded"),
   /** 400: bad parameters or a combination that does not match the program. */
   BAD_REQUEST("bad_request"),
   /** 404: no such program (or it was deleted). */

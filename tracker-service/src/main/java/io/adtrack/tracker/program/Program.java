@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * An ad program's core data as the tracker needs it (DESIGN.md "Core data"). Optional fields are absent rather than
- * null, so validation never trips over a program published without them.
+ * An ad program's core data as the tracker needs it (docs/contracts.md, "Core data: an ad program"). Optional fields
+ * are absent rather than null, so validation never trips over a program published without them.
  *
  * @param validFrom  first instant the program may be tracked (inclusive); absent = since ever
  * @param validUntil first instant it may no longer be tracked (exclusive); absent = for ever

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Reads core data in the two forms the contract gives it: the Redis hash {@code program:{id}} (all values strings)
- * and the JSON document published on {@code core-data-updates}. Both go through {@link #fromFields(Map)}, so there
- * is one mapping of field names.
+ * Reads core data in the two forms the contract gives it (docs/contracts.md, "Redis: keys and channel"): the Redis
+ * hash {@code program:{id}} (all values strings) and the JSON document published on {@code core-data-updates}. Both
+ * go through {@link #fromFields(Map)}, so there is one mapping of field names.
  */
 public final class ProgramParser {
 

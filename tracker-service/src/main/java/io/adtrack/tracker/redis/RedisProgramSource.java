@@ -1,5 +1,6 @@
 package io.adtrack.tracker.redis;
 
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.tracker.cache.CoreDataUnavailableException;
 import io.adtrack.tracker.cache.ProgramSource;
 import io.adtrack.tracker.program.Program;
@@ -26,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisProgramSource implements ProgramSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisProgramSource.class);
-  private static final String KEY_PREFIX = "program:";
 
   private final Redis redis;
   private final Duration timeout;
@@ -42,7 +42,7 @@ public final class RedisProgramSource implements ProgramSource {
   @Override
   public CompletionStage<Optional<Program>> load(String programId) {
     long started = System.nanoTime();
-    CompletableFuture<Response> reply = redis.send(Request.cmd(Command.HGETALL).arg(KEY_PREFIX + programId))
+    CompletableFuture<Response> reply = redis.send(Request.cmd(Command.HGETALL).arg(RedisLayout.programKey(programId)))
         .toCompletionStage().toCompletableFuture()
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     return reply.handle((response, failure) -> {

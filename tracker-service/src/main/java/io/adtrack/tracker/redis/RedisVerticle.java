@@ -1,9 +1,10 @@
 package io.adtrack.tracker.redis;
 
+import io.adtrack.conventions.Backoff;
+import io.adtrack.conventions.RedisLayout;
 import io.adtrack.tracker.cache.ProgramCache;
 import io.adtrack.tracker.program.MalformedCoreDataException;
 import io.adtrack.tracker.program.ProgramParser;
-import io.adtrack.tracker.support.Backoff;
 import io.adtrack.tracker.support.LogThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,28 +20,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps L1 current: a dedicated subscriber connection on {@code core-data-updates} whose messages are applied to
- * the cache by version. The connection is re-established with capped backoff whenever it closes, fails or stops
- * answering PING; after every successful (re)subscribe L1 is invalidated, because messages published while we
- * were not subscribed are lost. Redis being down at start does not fail the deployment: readiness reports it.
+ * Keeps L1 current: a dedicated subscriber connection on {@code core-data-updates} (docs/contracts.md, "Redis: keys and
+ * channel") whose messages are applied to the cache by version. The connection is re-established with capped backoff
+ * whenever it closes, fails or stops answering PING; after every successful (re)subscribe L1 is invalidated, because
+ * messages published while we were not subscribed are lost. Redis being down at start does not fail the deployment:
+ * readiness reports it.
  */
 public final class RedisVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisVerticle.class);
-  /** The channel the redis-updater publishes applied changes on (CONTRACTS.md). */
-  public static final String CHANNEL = "core-data-updates";
+  /** The channel the redis-updater publishes applied changes on. */
+  private static final String CHANNEL = RedisLayout.CHANNEL;
   private static final Duration PING_INTERVAL = Duration.ofSeconds(5);
+  /** Between (re)subscribe attempts: 100 ms doubling up to 2 s, jittered. */
+  private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(2));
 
   private final RedisOptions options;
   private final ProgramCache cache;
   private final SubscriptionState state;
   private final Duration timeout;
-  private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
   private final LogThrottle badMessageLog = new LogThrottle(Duration.ofSeconds(10));
   private Redis client;
   private RedisConnection connection;
   private long pingTimer = -1;
   private boolean stopping;
+  /** Subscribe attempts failed since the last confirmed subscription. */
+  private int failures;
 
   public RedisVerticle(RedisOptions options, ProgramCache cache, SubscriptionState state, Duration timeout) {
     this.options = options;
@@ -97,11 +102,10 @@ public final class RedisVerticle extends VerticleBase {
     // Whatever was published while we were away is lost: nothing L1 holds can be trusted any more.
     cache.invalidateAll();
     state.subscribed(true);
-    if (backoff.failures() > 0) {
-      LOG.info("Resubscribed to Redis channel {} after {} failed attempts; L1 invalidated", CHANNEL,
-          backoff.failures());
+    if (failures > 0) {
+      LOG.info("Resubscribed to Redis channel {} after {} failed attempts; L1 invalidated", CHANNEL, failures);
     }
-    backoff.reset();
+    failures = 0;
   }
 
   private void lost(RedisConnection conn, Throwable cause) {
@@ -122,12 +126,13 @@ public final class RedisVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    long delay = backoff.nextDelayMillis();
-    if (backoff.failures() == 1 || backoff.failures() % 20 == 0) {
+    failures++;
+    long delay = BACKOFF.delay(failures).toMillis();
+    if (failures == 1 || failures % 20 == 0) {
       LOG.warn("Redis subscription on {} lost or not established (attempt {}); retrying in {} ms", CHANNEL,
-          backoff.failures(), delay, cause);
+          failures, delay, cause);
     } else {
-      LOG.debug("Redis subscription attempt {} failed: {}", backoff.failures(), String.valueOf(cause));
+      LOG.debug("Redis subscription attempt {} failed: {}", failures, String.valueOf(cause));
     }
     vertx.setTimer(delay, id -> subscribe());
   }

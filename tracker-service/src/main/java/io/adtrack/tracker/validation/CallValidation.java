@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The three questions of ad tracking (DESIGN.md): is the id well-formed, are the parameters well-formed, and does
- * the call match a program that is valid now. Pure functions, so the rules are tested without a server.
+ * The three questions of ad tracking (docs/contracts.md, "Tracking calls (HTTP API)"): is the id well-formed, are
+ * the parameters well-formed, and does the call match a program that is valid now. Pure functions, so the rules are
+ * tested without a server.
  */
 public final class CallValidation {
 

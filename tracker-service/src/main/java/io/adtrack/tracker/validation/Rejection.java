@@ -3,8 +3,8 @@ package io.adtrack.tracker.validation;
 import io.adtrack.tracker.metrics.Outcome;
 
 /**
- * Why a tracking call is refused, with the HTTP status DESIGN.md gives it. The message goes to the caller, so it
- * never quotes core data (in particular not the checksum).
+ * Why a tracking call is refused, with the HTTP status docs/contracts.md, "Tracking calls (HTTP API)", gives it. The
+ * message goes to the caller, so it never quotes core data (in particular not the checksum).
  */
 public record Rejection(int status, String message) {
 

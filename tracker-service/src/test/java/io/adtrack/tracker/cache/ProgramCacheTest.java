@@ -2,7 +2,8 @@ package io.adtrack.tracker.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.cache.CacheBuilder;
+import io.adtrack.tracker.ManualTicker;
+import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.program.Program;
 import io.adtrack.tracker.program.ProgramChange;
 import java.time.Duration;
@@ -17,13 +18,16 @@ import org.junit.jupiter.api.Test;
 
 class ProgramCacheTest {
 
+  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
+
   private final List<CompletableFuture<Optional<Program>>> loads = new CopyOnWriteArrayList<>();
-  private final ProgramCache cache = new ProgramCache(CacheBuilder.newBuilder().maximumSize(100).build(),
-      id -> {
-        CompletableFuture<Optional<Program>> load = new CompletableFuture<>();
-        loads.add(load);
-        return load;
-      }, Duration.ofMinutes(1), CacheStats.NONE);
+  private final ManualTicker ticker = new ManualTicker();
+  private final ProgramCache cache = ProgramCache.create(new TrackerConfig.Cache(100, TTL, NEGATIVE_TTL), id -> {
+    CompletableFuture<Optional<Program>> load = new CompletableFuture<>();
+    loads.add(load);
+    return load;
+  }, CacheStats.NONE, ticker);
 
   private static Program program(String id, long version, String name) {
     return new Program(id, name, OptionalLong.empty(), "", Optional.empty(), Optional.empty(), Optional.empty(),
@@ -62,11 +66,42 @@ class ProgramCacheTest {
   }
 
   @Test
-  void anEmptyLoad_isCachedAsUnknown() {
+  void anEmptyLoad_isCachedAsUnknown_untilTheNegativeTtlHasPassed() {
     cache.load("ghost");
     loads.get(0).complete(Optional.empty());
 
     assertThat(cache.cached("ghost")).isInstanceOf(ProgramEntry.Unknown.class);
+    ticker.advance(NEGATIVE_TTL.minusNanos(1));
+    assertThat(cache.cached("ghost")).as("still known to be unknown").isInstanceOf(ProgramEntry.Unknown.class);
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(cache.cached("ghost")).as("asked again: a program created meanwhile shows up").isNull();
+    cache.load("ghost");
+    assertThat(loads).hasSize(2);
+  }
+
+  @Test
+  void aProgram_isServedFromL1_untilTheTtlAfterItWasWritten() {
+    cache.load("p");
+    loads.get(0).complete(Optional.of(program("p", 1, "one")));
+    ticker.advance(TTL.minusSeconds(1));
+    assertThat(nameOf("p")).isEqualTo("one");
+
+    ticker.advance(Duration.ofSeconds(1));
+
+    assertThat(cache.cached("p")).isNull();
+    cache.evictExpired();
+    assertThat(cache.size()).as("housekeeping drops it without traffic").isZero();
+  }
+
+  @Test
+  void aTombstone_expiresWithTheTtl_likeAnyEntry() {
+    cache.apply(new ProgramChange.Deletion("p", 2));
+    ticker.advance(TTL.minusNanos(1));
+    assertThat(cache.cached("p")).isEqualTo(new ProgramEntry.Deleted(2));
+
+    ticker.advance(Duration.ofNanos(1));
+
+    assertThat(cache.cached("p")).isNull();
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,6 +149,11 @@ class BadInputTest {
     assertJsonError(harness.send(HttpMethod.DELETE, "/pixel/" + valid, MultiMap.caseInsensitiveMultiMap(), null),
         405);
     assertJsonError(harness.get("/events"), 405);
+    // CORS runs first on the tracking routes; it must not turn a wrong method into anything but a 405.
+    MultiMap fromAPage = MultiMap.caseInsensitiveMultiMap().add("Origin", "https://publisher.example");
+    assertJsonError(harness.send(HttpMethod.PUT, "/event/" + valid, fromAPage, null), 405);
+    assertJsonError(harness.send(HttpMethod.OPTIONS, "/event/" + valid, fromAPage, null), 405);
+    assertThat(harness.send(HttpMethod.HEAD, "/events", fromAPage, null).statusCode()).isEqualTo(405);
   }
 
   @Test
@@ -186,9 +192,36 @@ class BadInputTest {
     assertJsonError(post(many.encode()), 413);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"text/html", "application/x-www-form-urlencoded", "text/plain; charset=iso-8859-1",
+      "application/jsonp"})
+  void postWithATypeOtherThanJsonOrPlainTextInUtf8_is415(String contentType) {
+    assertJsonError(harness.post("/events", contentType, Buffer.buffer("[]")), 415);
+  }
+
   @Test
-  void postWithANonJsonContentType_is415() {
-    assertJsonError(harness.post("/events", "text/plain", Buffer.buffer("[]")), 415);
+  void aDecompressionBomb_is413_andRecordsNothing() {
+    String id = uniqueId("bomb");
+    harness.storeProgram(program(id, 1, Map.of()));
+    // A valid batch padded with 2 MiB of blanks: some 2 KiB gzipped, within the body limit until inflated.
+    byte[] json = ("[{\"programId\":\"" + id + "\",\"type\":\"event\"}" + " ".repeat(2 << 20) + "]")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] bomb = EventsBodyTest.gzip(json);
+    assertThat(bomb.length).isLessThan(MAX_BODY_BYTES);
+
+    assertJsonError(postEncoded("gzip", bomb), 413);
+
+    assertThat(postEncoded("gzip", EventsBodyTest.gzip(batchOf(id))).statusCode()).isEqualTo(200);
+    assertThat(harness.awaitEvents(id, 1)).hasSize(1);
+  }
+
+  @Test
+  void brokenCompressedStreams_are400_andOtherCodings415() {
+    byte[] gzip = EventsBodyTest.gzip(batchOf(valid));
+    assertJsonError(postEncoded("gzip", Arrays.copyOf(gzip, gzip.length / 2)), 400);
+    assertJsonError(postEncoded("gzip", batchOf(valid)), 400);
+    assertJsonError(postEncoded("deflate", new byte[] {(byte) 0xFF, (byte) 0xFF, 0x00}), 400);
+    assertJsonError(postEncoded("br", batchOf(valid)), 415);
   }
 
   @Test
@@ -206,6 +239,16 @@ class BadInputTest {
     assertThat(response.bodyAsJsonObject().getJsonArray("results").stream()
         .map(r -> ((JsonObject) r).getInteger("status"))).containsExactly(400, 400, 400, 400, 400);
     assertThat(response.bodyAsJsonObject().getInteger("accepted")).isZero();
+  }
+
+  private static byte[] batchOf(String id) {
+    return ("[{\"programId\":\"" + id + "\",\"type\":\"event\"}]").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static HttpResponse<Buffer> postEncoded(String coding, byte[] body) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json")
+        .add("Content-Encoding", coding);
+    return harness.send(HttpMethod.POST, "/events", headers, Buffer.buffer(body));
   }
 
   private static HttpResponse<Buffer> post(String body) {

@@ -3,6 +3,7 @@ package io.adtrack.tracker.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.Privacy;
 import io.adtrack.proto.TrackingEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +37,8 @@ class ResponsesTest {
 
   @Test
   void theEventAnswer_isTheEnrichedEventAsJsonObjectWouldWriteIt() {
-    TrackingEvent event = event().setCustomerId(Long.MAX_VALUE).putAllParams(TRICKY_PARAMS).build();
+    TrackingEvent event = event().setCustomerId(Long.MAX_VALUE).putAllParams(TRICKY_PARAMS)
+        .setPrivacy(Privacy.LIMITED).build();
 
     JsonObject expected = new JsonObject()
         .put("messageId", event.getMessageId())
@@ -48,6 +50,7 @@ class ResponsesTest {
         .put("userAgent", "Mozilla/5.0 (X11; Linux x86_64)\u0000")
         .put("receivedAt", 1_795_000_000_123L)
         .put("params", new JsonObject(new LinkedHashMap<>(TRICKY_PARAMS)))
+        .put("privacy", "LIMITED")
         .put("valid", true);
     assertThat(Responses.encodeEvent(event).getBytes()).isEqualTo(expected.toBuffer().getBytes());
   }
@@ -62,7 +65,7 @@ class ResponsesTest {
     assertThat(answer.getValue("customerId")).isNull();
     assertThat(answer.getJsonObject("params").isEmpty()).isTrue();
     assertThat(answer.fieldNames()).containsExactly("messageId", "type", "programId", "programName", "customerId",
-        "customerName", "userAgent", "receivedAt", "params", "valid");
+        "customerName", "userAgent", "receivedAt", "params", "privacy", "valid");
   }
 
   @Test

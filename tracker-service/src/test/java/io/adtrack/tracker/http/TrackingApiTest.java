@@ -5,10 +5,12 @@ import static io.adtrack.tracker.TrackerHarness.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.Privacy;
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.tracker.TrackerHarness;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -22,6 +24,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The tracking routes on their happy paths, each checked down to the records on the stream. */
 @ExtendWith(VertxExtension.class)
@@ -36,7 +40,7 @@ class TrackingApiTest {
     harness.storeProgram(program(id, 3, Map.of()));
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("User-Agent", "test-agent/1.0")
-        .add("Referer", "https://publisher.example/page")
+        .add("Referer", "https://publisher.example/page?reader=alice#top")
         .add("X-Forwarded-For", "203.0.113.7, 10.0.0.1");
 
     HttpResponse<Buffer> response = harness.get("/event/" + id + "?customerId=9124&checksum=secret-" + id
@@ -52,6 +56,7 @@ class TrackingApiTest {
     assertThat(body.getString("userAgent")).isEqualTo("test-agent/1.0");
     assertThat(body.getBoolean("valid")).isTrue();
     assertThat(body.getLong("receivedAt")).isPositive();
+    assertThat(body.getString("privacy")).isEqualTo("IP_TRUNCATED");
     assertThat(response.bodyAsString()).doesNotContain("secret-").doesNotContain("checksum");
 
     TrackingEvent event = harness.awaitEvents(id, 1).get(0);
@@ -61,8 +66,10 @@ class TrackingApiTest {
     assertThat(event.getCustomerId()).isEqualTo(9124L);
     assertThat(event.getCustomerName()).isEqualTo("Customer2");
     assertThat(event.getUserAgent()).isEqualTo("test-agent/1.0");
+    // By default: no query or fragment in the referer; X-Forwarded-For not trusted; the peer truncated to its /24.
     assertThat(event.getReferer()).isEqualTo("https://publisher.example/page");
-    assertThat(event.getClientIp()).isEqualTo("203.0.113.7");
+    assertThat(event.getClientIp()).isEqualTo("127.0.0.0");
+    assertThat(event.getPrivacy()).isEqualTo(Privacy.IP_TRUNCATED);
     assertThat(event.getReceivedAt()).isEqualTo(body.getLong("receivedAt"));
     assertThat(event.getProgramVersion()).isEqualTo(3);
     assertThat(event.getParamsMap()).containsExactlyInAnyOrderEntriesOf(Map.of("campaign", "spring", "slot", "top"));
@@ -70,15 +77,44 @@ class TrackingApiTest {
   }
 
   @Test
-  void event_withoutForwardedHeader_recordsThePeerAddress() {
-    String id = uniqueId("peer");
+  void anyOrigin_mayReadTheAnswers_byDefault() {
+    String id = uniqueId("anyorigin");
     harness.storeProgram(program(id, 1, Map.of()));
+    MultiMap fromAPage = MultiMap.caseInsensitiveMultiMap().add("Origin", "https://" + id + ".example");
 
-    assertThat(harness.get("/event/" + id).statusCode()).isEqualTo(200);
+    for (int call = 0; call < 2; call++) {
+      HttpResponse<Buffer> response = harness.get("/event/" + id, fromAPage);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
+      assertThat(response.getHeader("Vary")).isNull();
+      assertThat(response.getHeader("Access-Control-Allow-Credentials")).isNull();
+    }
+    assertThat(harness.get("/event/" + id).getHeader("Access-Control-Allow-Origin")).isNull();
+  }
 
-    TrackingEvent event = harness.awaitEvents(id, 1).get(0);
-    assertThat(event.getClientIp()).isEqualTo("127.0.0.1");
-    assertThat(event.hasCustomerId()).isTrue();
+  @ParameterizedTest(name = "{0}, {1}")
+  @CsvSource({"text/plain;charset=UTF-8, identity", "application/json, gzip", "text/plain, deflate",
+      "application/json, deflate-raw"})
+  void postEvents_takesWhatBrowsersSend_plainTextAndCompressedBodies(String contentType, String coding) {
+    String id = uniqueId("body");
+    harness.storeProgram(program(id, 1, Map.of()));
+    byte[] json = new JsonArray().add(new JsonObject().put("programId", id).put("type", "event")
+        .put("params", new JsonObject().put("coding", coding))).toBuffer().getBytes();
+    byte[] body = switch (coding) {
+      case "gzip" -> EventsBodyTest.gzip(json);
+      case "deflate" -> EventsBodyTest.deflate(json, false);
+      case "deflate-raw" -> EventsBodyTest.deflate(json, true);
+      default -> json;
+    };
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", contentType)
+        .add("Content-Encoding", coding.replace("-raw", ""));
+
+    HttpResponse<Buffer> response = harness.send(HttpMethod.POST, "/events", headers, Buffer.buffer(body));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getInteger("accepted")).isEqualTo(1);
+    assertThat(harness.awaitEvents(id, 1)).singleElement()
+        .satisfies(event -> assertThat(event.getParamsMap()).containsEntry("coding", coding));
   }
 
   @Test

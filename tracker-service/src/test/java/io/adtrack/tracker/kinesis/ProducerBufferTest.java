@@ -2,6 +2,9 @@ package io.adtrack.tracker.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.base.Ticker;
+import io.adtrack.tracker.ManualTicker;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +12,7 @@ class ProducerBufferTest {
 
   @Test
   void offersBeyondTheRecordBound_areRefused_untilKinesisStoredSome() {
-    ProducerBuffer buffer = new ProducerBuffer(2, 1L << 20, 500);
+    ProducerBuffer buffer = new ProducerBuffer(2, 1L << 20, 500, Ticker.systemTicker());
 
     assertThat(buffer.offer(new PendingRecord("a", new byte[1]))).isEqualTo(ProducerBuffer.Offer.ACCEPTED);
     assertThat(buffer.offer(new PendingRecord("b", new byte[1]))).isEqualTo(ProducerBuffer.Offer.ACCEPTED);
@@ -25,7 +28,7 @@ class ProducerBufferTest {
 
   @Test
   void offersBeyondTheByteBound_areRefused_andAnOversizedRecordIsTooLarge() {
-    ProducerBuffer buffer = new ProducerBuffer(100, 100, 500);
+    ProducerBuffer buffer = new ProducerBuffer(100, 100, 500, Ticker.systemTicker());
 
     assertThat(buffer.offer(new PendingRecord("a", new byte[60]))).isEqualTo(ProducerBuffer.Offer.ACCEPTED);
     assertThat(buffer.offer(new PendingRecord("b", new byte[60]))).isEqualTo(ProducerBuffer.Offer.FULL);
@@ -35,16 +38,50 @@ class ProducerBufferTest {
   }
 
   @Test
-  void theSender_isToldWhenAFullBatchWaits() {
-    ProducerBuffer buffer = new ProducerBuffer(10_000, 1L << 30, 3);
+  void theSender_isToldWhenAFirstRecordWaits_andWhenAFullBatchWaits() {
+    ProducerBuffer buffer = new ProducerBuffer(10_000, 1L << 30, 3, Ticker.systemTicker());
     AtomicInteger told = new AtomicInteger();
-    buffer.onBatchReady(told::incrementAndGet);
+    buffer.onSendable(told::incrementAndGet);
 
     for (int i = 0; i < 7; i++) {
       buffer.offer(new PendingRecord("k" + i, new byte[1]));
     }
+    assertThat(told).as("records 1, 3 and 6").hasValue(3);
+    buffer.poll();
+    assertThat(told).as("taking records tells nobody").hasValue(3);
+    while (buffer.poll() != null) {
+      assertThat(buffer.waiting()).isNotNegative();
+    }
+    buffer.offer(new PendingRecord("again", new byte[1]));
 
-    assertThat(told).hasValue(2);
+    assertThat(told).as("the first record after the buffer ran empty").hasValue(4);
     assertThat(buffer.saturated()).isFalse();
+  }
+
+  @Test
+  void eachRecord_isStampedWithTheTickerWhenAccepted() {
+    ManualTicker ticker = new ManualTicker();
+    ProducerBuffer buffer = new ProducerBuffer(10, 1L << 20, 500, ticker);
+    assertThat(buffer.oldestAcceptedAtNanos()).isEqualTo(-1);
+    long first = ticker.read();
+    buffer.offer(new PendingRecord("a", new byte[1]));
+    ticker.advance(Duration.ofMillis(7));
+    buffer.offer(new PendingRecord("b", new byte[1]));
+
+    assertThat(buffer.oldestAcceptedAtNanos()).isEqualTo(first);
+    buffer.poll();
+    assertThat(buffer.oldestAcceptedAtNanos()).isEqualTo(first + Duration.ofMillis(7).toNanos());
+  }
+
+  @Test
+  void aClosedBuffer_takesNothingMore_butKeepsWhatItHolds() {
+    ProducerBuffer buffer = new ProducerBuffer(10, 1L << 20, 500, Ticker.systemTicker());
+    buffer.offer(new PendingRecord("before", new byte[1]));
+
+    buffer.close();
+
+    assertThat(buffer.offer(new PendingRecord("after", new byte[1]))).isEqualTo(ProducerBuffer.Offer.FULL);
+    assertThat(buffer.depth()).isEqualTo(1);
+    assertThat(buffer.poll().partitionKey()).isEqualTo("before");
   }
 }

@@ -2,6 +2,7 @@ package io.adtrack.tracker.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.base.Ticker;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,7 +18,7 @@ class PutRecordsBatchesTest {
   }
 
   private static ProducerBuffer bufferWith(int count, int dataBytes) {
-    ProducerBuffer buffer = new ProducerBuffer(1_000_000, 1L << 34, 500);
+    ProducerBuffer buffer = new ProducerBuffer(1_000_000, 1L << 34, 500, Ticker.systemTicker());
     for (int i = 0; i < count; i++) {
       assertThat(buffer.offer(record("k" + i, dataBytes))).isEqualTo(ProducerBuffer.Offer.ACCEPTED);
     }
@@ -41,7 +42,7 @@ class PutRecordsBatchesTest {
   @Test
   void aBatch_holdsAtMost5MiB_countingPartitionKeys() {
     // 6 records of 1 MiB - 2 bytes data + 2-byte key = exactly 1 MiB each: five fit in 5 MiB, the sixth does not.
-    ProducerBuffer buffer = new ProducerBuffer(100, 1L << 30, 500);
+    ProducerBuffer buffer = new ProducerBuffer(100, 1L << 30, 500, Ticker.systemTicker());
     for (int i = 0; i < 6; i++) {
       buffer.offer(record("k" + i, (1 << 20) - 2));
     }
