@@ -4,6 +4,7 @@ import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.vertx.core.Vertx;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Runs the tracker: configuration from the environment, one Vert.x, the {@link TrackerVerticle}, and a SIGTERM hook
- * that undeploys it (which flushes). Exit code 2 for invalid configuration, 1 when the deployment fails.
+ * that undeploys it (which flushes). Exit code 2 for invalid configuration (including a SPOOL_DIR that cannot be
+ * used), 1 when the deployment fails.
  */
 public final class Main {
 
@@ -52,12 +54,14 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, deployment, config), "tracker-shutdown"));
-    LOG.info("Tracker up on port {} ({} HTTP instances); Redis {}, Kinesis {}", tracker.httpPort(),
-        config.http().instances(), config.redis().url(), tracker.kinesisTarget());
+    LOG.info("Tracker up on port {} ({} HTTP instances); Redis {}, Kinesis {}; ACK_AFTER={}: {}", tracker.httpPort(),
+        config.http().instances(), config.redis().url(), tracker.kinesisTarget(),
+        config.delivery().ackAfter().name().toLowerCase(Locale.ROOT), tracker.deliveryDescription());
   }
 
   private static void shutdown(Vertx vertx, String deployment, TrackerConfig config) {
-    LOG.info("Shutting down: closing HTTP, then flushing events (deadline {})", config.shutdownTimeout());
+    LOG.info("Shutting down: closing HTTP, then sending what is buffered or spooled to Kinesis (deadline {})",
+        config.shutdownTimeout());
     try {
       vertx.undeploy(deployment).await(config.shutdownTimeout().toSeconds() + CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
       LOG.info("Tracker stopped");

@@ -22,13 +22,18 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -36,7 +41,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * A tracker under test with its real stand-ins: Redis (behind a cuttable proxy), kinesalite (behind another), a
- * stream of its own, and blocking helpers to call the tracker, write core data and read the stream back. Register
+ * stream and a spool directory of its own, and blocking helpers to call the tracker, write core data and read the stream back. Register
  * it as a static {@code @RegisterExtension} field: it starts everything before the class's tests and stops it
  * after them.
  */
@@ -51,6 +56,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   private KinesisEmulator kinesis;
   private TcpProxy kinesisProxy;
   private String stream;
+  private Path spoolDir;
   private Vertx vertx;
   private Redis redisDirect;
   private WebClient http;
@@ -69,13 +75,14 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) {
+  public void beforeAll(ExtensionContext context) throws IOException {
     redisServer = RedisServerFixture.start();
     redisProxy = TcpProxy.start(redisServer.port());
     kinesis = KinesisEmulator.kinesalite();
     kinesisProxy = TcpProxy.start(kinesis.port());
     stream = "events-" + UUID.randomUUID();
     kinesis.createStream(stream, 2);
+    spoolDir = Files.createTempDirectory("tracker-harness-spool-");
     vertx = Vertx.vertx();
     redisDirect = Redis.createClient(vertx, redisServer.url());
     http = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgentEnabled(false));
@@ -84,6 +91,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
         "HTTP_INSTANCES", "2",
         "REDIS_URL", "redis://localhost:" + redisProxy.port(),
         "EVENT_STREAM", stream,
+        "SPOOL_DIR", spoolDir.toString(),
         "KINESIS_LINGER_MS", "10"));
     env.putAll(overrides);
     baseEnv = Map.copyOf(env);
@@ -124,6 +132,11 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   public void stopTracker() {
     vertx.undeploy(deployment).await();
     deployment = null;
+  }
+
+  /** The spool directory every tracker of this harness uses (when ACK_AFTER=spool, the default). */
+  public Path spoolDir() {
+    return spoolDir;
   }
 
   public Vertx vertx() {
@@ -253,7 +266,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
+  public void afterAll(ExtensionContext context) throws IOException {
     try {
       if (deployment != null) {
         stopTracker();
@@ -264,6 +277,19 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
       kinesis.close();
       redisProxy.close();
       redisServer.close();
+      deleteRecursively(spoolDir);
+    }
+  }
+
+  /** Removes a directory a test made, with what is in it. */
+  public static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 }

@@ -5,13 +5,13 @@ import io.adtrack.proto.TrackingEvent;
 import io.adtrack.tracker.cache.CoreDataUnavailableException;
 import io.adtrack.tracker.cache.ProgramCache;
 import io.adtrack.tracker.cache.ProgramEntry;
-import io.adtrack.tracker.kinesis.PendingRecord;
-import io.adtrack.tracker.kinesis.ProducerBuffer;
 import io.adtrack.tracker.metrics.Outcome;
 import io.adtrack.tracker.metrics.Route;
 import io.adtrack.tracker.metrics.TrackerMetrics;
 import io.adtrack.tracker.program.MalformedCoreDataException;
 import io.adtrack.tracker.program.Program;
+import io.adtrack.tracker.sink.EventSink;
+import io.adtrack.tracker.sink.Offer;
 import io.adtrack.tracker.support.LogThrottle;
 import io.adtrack.tracker.validation.CallParameters;
 import io.adtrack.tracker.validation.CallValidation;
@@ -26,43 +26,44 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The path every tracking call takes, whatever its route: look the program up (L1, else Redis), validate the call
- * against it, map it to a {@link TrackingEvent} and put that into the producer buffer. Shared by all HTTP verticle
- * instances; thread-safe.
+ * against it, map it to a {@link TrackingEvent} and offer that to the {@link EventSink}. A call ends once the sink
+ * has decided: at once in memory mode, once the spool wrote the event, or once Kinesis stored it. Shared by all HTTP
+ * verticle instances; thread-safe.
  */
 public final class EventIntake {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
 
   private final ProgramCache cache;
-  private final ProducerBuffer buffer;
+  private final EventSink sink;
   private final TrackerMetrics metrics;
   private final LogThrottle errorLog = new LogThrottle(Duration.ofSeconds(10));
 
-  public EventIntake(ProgramCache cache, ProducerBuffer buffer, TrackerMetrics metrics) {
+  public EventIntake(ProgramCache cache, EventSink sink, TrackerMetrics metrics) {
     this.cache = cache;
-    this.buffer = buffer;
+    this.sink = sink;
     this.metrics = metrics;
   }
 
   /**
-   * Tracks one call. Completes at once when L1 holds the program; otherwise on {@code context} once Redis answered.
-   * Never fails: every ending is a {@link TrackResult}. With {@link Recording#ANSWER_ONLY} a valid call ends as
-   * accepted without its event entering the buffer.
+   * Tracks one call. Completes on {@code context}: at once when L1 holds the program and the sink decides at once,
+   * otherwise once Redis answered and the sink decided. Never fails: every ending is a {@link TrackResult}. With
+   * {@link Recording#ANSWER_ONLY} a valid call ends as accepted without its event being offered.
    */
   public Future<TrackResult> track(Context context, Route route, EventType type, String programId,
       CallParameters call, ClientInfo client, Recording recording) {
     Rejection badId = CallValidation.checkProgramId(programId);
     if (badId != null) {
-      return Future.succeededFuture(count(route, new TrackResult.Rejected(badId)));
+      return counted(route, new TrackResult.Rejected(badId));
     }
     ProgramEntry entry = cache.cached(programId);
     if (entry != null) {
-      return Future.succeededFuture(count(route, decide(entry, programId, route, type, call, client, recording)));
+      return decide(entry, programId, route, type, call, client, recording);
     }
     return Future.fromCompletionStage(cache.load(programId), context)
-        .transform(loaded -> Future.succeededFuture(count(route, loaded.succeeded()
+        .transform(loaded -> loaded.succeeded()
             ? decide(loaded.result(), programId, route, type, call, client, recording)
-            : loadFailed(loaded.cause()))));
+            : counted(route, loadFailed(loaded.cause())));
   }
 
   /** Counts and returns the rejection of a call refused before it got here (e.g. a malformed query). */
@@ -70,27 +71,41 @@ public final class EventIntake {
     return count(route, new TrackResult.Rejected(rejection));
   }
 
-  private TrackResult decide(ProgramEntry entry, String programId, Route route, EventType type, CallParameters call,
-      ClientInfo client, Recording recording) {
+  private Future<TrackResult> decide(ProgramEntry entry, String programId, Route route, EventType type,
+      CallParameters call, ClientInfo client, Recording recording) {
     if (!(entry instanceof ProgramEntry.Known known)) {
-      return new TrackResult.Rejected(Rejection.notFound("unknown program " + programId));
+      return counted(route, new TrackResult.Rejected(Rejection.notFound("unknown program " + programId)));
     }
     Program program = known.program();
     long receivedAt = System.currentTimeMillis();
     Rejection rejection = CallValidation.checkAgainst(program, call, Instant.ofEpochMilli(receivedAt));
     if (rejection != null) {
-      return new TrackResult.Rejected(rejection);
+      return counted(route, new TrackResult.Rejected(rejection));
     }
     if (route == Route.CLICK && program.landingUrl().isEmpty()) {
-      return new TrackResult.Rejected(Rejection.notFound("program " + programId + " has no landing URL"));
+      return counted(route, new TrackResult.Rejected(
+          Rejection.notFound("program " + programId + " has no landing URL")));
     }
     TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, type, program, call, client);
     if (recording == Recording.ANSWER_ONLY) {
-      return new TrackResult.Accepted(event, program, false);
+      return counted(route, new TrackResult.Accepted(event, program, false));
     }
-    return switch (buffer.offer(new PendingRecord(event.getMessageId(), event.toByteArray()))) {
+    Future<Offer> offered = sink.offer(event.getMessageId(), event.toByteArray());
+    if (offered.succeeded()) {
+      // Decided at once (memory mode, or a refusal): no second future for the mapping.
+      return counted(route, afterOffer(offered.result(), event, program));
+    }
+    return offered.map(offer -> count(route, afterOffer(offer, event, program)));
+  }
+
+  private static TrackResult afterOffer(Offer offer, TrackingEvent event, Program program) {
+    return switch (offer) {
       case ACCEPTED -> new TrackResult.Accepted(event, program, true);
       case FULL -> new TrackResult.Unavailable(Outcome.BUFFER_FULL, "event buffer full, retry later");
+      case UNAVAILABLE -> new TrackResult.Unavailable(Outcome.SPOOL_UNAVAILABLE,
+          "events cannot be stored right now, retry later");
+      case TIMED_OUT -> new TrackResult.Unavailable(Outcome.ACK_TIMEOUT,
+          "Kinesis did not confirm the event in time, retry later");
       case TOO_LARGE -> new TrackResult.Rejected(Rejection.badRequest("event exceeds the 1 MiB Kinesis record limit"));
     };
   }
@@ -109,6 +124,10 @@ public final class EventIntake {
     return cause instanceof MalformedCoreDataException
         ? new TrackResult.Failed("core data of this program is malformed")
         : new TrackResult.Failed("internal error");
+  }
+
+  private Future<TrackResult> counted(Route route, TrackResult result) {
+    return Future.succeededFuture(count(route, result));
   }
 
   private TrackResult count(Route route, TrackResult result) {

@@ -12,7 +12,7 @@ public sealed interface TrackResult
   Outcome outcome();
 
   /**
-   * Valid, and the event is in the producer buffer, unless the call was answered without recording
+   * Valid, and the event is kept as ACK_AFTER promises, unless the call was answered without recording
    * ({@link Recording#ANSWER_ONLY}): then {@code recorded} is false and the event exists only for the answer.
    */
   record Accepted(TrackingEvent event, Program program, boolean recorded) implements TrackResult {
@@ -30,7 +30,7 @@ public sealed interface TrackResult
     }
   }
 
-  /** Could not be decided or kept right now (503, retry later): Redis failing or the buffer full. */
+  /** Could not be decided or kept right now (503, retry later): Redis failing, the sink full or failing. */
   record Unavailable(Outcome outcome, String message) implements TrackResult {
   }
 

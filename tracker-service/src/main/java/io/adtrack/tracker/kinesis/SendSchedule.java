@@ -3,6 +3,7 @@ package io.adtrack.tracker.kinesis;
 import io.adtrack.conventions.Backoff;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -23,7 +24,10 @@ import java.util.PriorityQueue;
  *   cut throughput to a trickle under steady partial throttling.</li>
  *   <li>A call that failed as a whole (connection, 5xx, timeout) or stored nothing pauses the sender as a whole,
  *   by a backoff that grows with such failures in a row and resets on the first call that stores anything; its
- *   records go back to the front, in order.</li>
+ *   records go back to the front, in order. While paused it takes nothing from the source: a backlog stays where
+ *   the source keeps it (the spool's files, or the bounded buffer).</li>
+ *   <li>A record nobody wants any more ({@link PendingRecord#abandoned()}) is left out of every batch, new or
+ *   retried, and handed back by {@link #takeAbandoned()}.</li>
  * </ul>
  * Not thread-safe: its owner calls it from one thread (the sender's context).
  */
@@ -42,7 +46,9 @@ public final class SendSchedule {
   private final PriorityQueue<DelayedRetry> delayed = new PriorityQueue<>(
       Comparator.comparingLong(DelayedRetry::dueNanos).thenComparingLong(DelayedRetry::sequence));
   private long delayedSequence;
-  private int inFlight;
+  /** The batches out now, by identity; each batch's first record is its oldest (retries come first). */
+  private final List<List<PendingRecord>> inFlight = new ArrayList<>();
+  private List<PendingRecord> abandoned = new ArrayList<>();
   private boolean paused;
   private long pausedUntilNanos;
   private int callFailuresInARow;
@@ -67,16 +73,16 @@ public final class SendSchedule {
    */
   public List<PendingRecord> nextBatch(long nowNanos) {
     promoteDueRetries(nowNanos);
-    if (inFlight >= maxInFlight || isPaused(nowNanos)) {
+    if (inFlight.size() >= maxInFlight || isPaused(nowNanos)) {
       return List.of();
     }
     if (retries.isEmpty() && !newRecordsDue(nowNanos)) {
       return List.of();
     }
     List<PendingRecord> batch = PutRecordsBatches.next(retries, source, PutRecordsBatches.MAX_RECORDS,
-        PutRecordsBatches.MAX_BYTES);
+        PutRecordsBatches.MAX_BYTES, abandoned);
     if (!batch.isEmpty()) {
-      inFlight++;
+      inFlight.add(batch);
     }
     return batch;
   }
@@ -88,7 +94,7 @@ public final class SendSchedule {
    * stored nothing starts or prolongs it.
    */
   public void stored(List<PendingRecord> batch, List<PendingRecord> failed, long nowNanos) {
-    inFlight--;
+    ended(batch);
     if (failed.size() < batch.size()) {
       callFailuresInARow = 0;
       paused = false;
@@ -108,7 +114,7 @@ public final class SendSchedule {
 
   /** A call failed as a whole: its records go back to the front, in order, and the sender pauses. */
   public void callFailed(List<PendingRecord> batch, long nowNanos) {
-    inFlight--;
+    ended(batch);
     for (int i = batch.size() - 1; i >= 0; i--) {
       retries.addFirst(batch.get(i));
     }
@@ -137,7 +143,7 @@ public final class SendSchedule {
       any = true;
     }
     long oldest = source.oldestAcceptedAtNanos();
-    if (inFlight < maxInFlight && oldest >= 0 && (!any || oldest + lingerNanos - earliest < 0)) {
+    if (inFlight.size() < maxInFlight && oldest >= 0 && (!any || oldest + lingerNanos - earliest < 0)) {
       earliest = oldest + lingerNanos;
       any = true;
     }
@@ -146,7 +152,49 @@ public final class SendSchedule {
 
   /** PutRecords calls out now. */
   public int inFlight() {
-    return inFlight;
+    return inFlight.size();
+  }
+
+  /** The records left out of batches since the last call because they were abandoned; the caller releases them. */
+  public List<PendingRecord> takeAbandoned() {
+    if (abandoned.isEmpty()) {
+      return List.of();
+    }
+    List<PendingRecord> taken = abandoned;
+    abandoned = new ArrayList<>();
+    return taken;
+  }
+
+  /**
+   * When the oldest record taken from the source and not yet stored was accepted, or -1 when none is held: every
+   * record waiting for a retry, and the first (oldest) record of each batch in flight.
+   */
+  public long oldestHeldNanos() {
+    long oldest = Long.MAX_VALUE;
+    boolean any = false;
+    for (List<PendingRecord> batch : inFlight) {
+      oldest = Math.min(oldest, batch.get(0).acceptedAtNanos());
+      any = true;
+    }
+    for (PendingRecord record : retries) {
+      oldest = Math.min(oldest, record.acceptedAtNanos());
+      any = true;
+    }
+    for (DelayedRetry retry : delayed) {
+      oldest = Math.min(oldest, retry.record().acceptedAtNanos());
+      any = true;
+    }
+    return any ? oldest : -1;
+  }
+
+  private void ended(List<PendingRecord> batch) {
+    for (int i = 0; i < inFlight.size(); i++) {
+      if (inFlight.get(i) == batch) {
+        inFlight.remove(i);
+        return;
+      }
+    }
+    throw new IllegalStateException("a batch ended that was not in flight");
   }
 
   /** Records taken from the source and not yet stored: to send again, or waiting for their backoff. */

@@ -2,6 +2,7 @@ package io.adtrack.tracker.metrics;
 
 import io.adtrack.tracker.cache.CacheStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -81,5 +82,11 @@ public final class TrackerMetrics implements CacheStats {
   /** Registers a gauge read at scrape time. */
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  /** Registers a counter kept elsewhere (it must only grow), read at scrape time. */
+  public void counter(String name, String description, Supplier<Number> value) {
+    FunctionCounter.builder(name, value, supplier -> supplier.get().doubleValue()).description(description)
+        .register(registry);
   }
 }

@@ -111,6 +111,11 @@ final class FrameScanner implements Closeable {
     return new String(buffer.array(), bodyAt + 2, idLength(bodyAt), StandardCharsets.UTF_8);
   }
 
+  /** Message id plus data bytes of the record read last. */
+  int recordBytes() {
+    return buffer.getInt(frameAt + Frame.BODY_LENGTH_AT) - 2;
+  }
+
   int messageIdBytes() {
     return idLength(frameAt + Frame.HEADER_BYTES);
   }

@@ -28,7 +28,8 @@ final class Recovery {
    * @param skipped      records lost to damage
    * @param nextSequence the first sequence number for new records: above everything found and the watermark
    */
-  record Result(List<Segment> segments, long replayable, long skipped, long nextSequence, long bytes) {
+  record Result(List<Segment> segments, long replayable, long replayableRecordBytes, long skipped, long nextSequence,
+      long bytes) {
   }
 
   private Recovery() {
@@ -39,6 +40,7 @@ final class Recovery {
     TreeMap<Long, Path> files = segmentFiles(directory);
     List<Segment> segments = new ArrayList<>();
     long replayable = 0;
+    long replayableRecordBytes = 0;
     long skipped = 0;
     long bytes = 0;
     long nextSequence = watermark;
@@ -61,6 +63,7 @@ final class Recovery {
             nextSequence = Math.max(nextSequence, scanner.sequence() + 1);
             if (scanner.sequence() >= watermark) {
               replayable++;
+              replayableRecordBytes += scanner.recordBytes();
             }
           } else {
             LOG.warn("Spool segment {}: skipped bytes {}..{}, {}", file, scanner.skippedFrom(), scanner.skippedTo(),
@@ -80,7 +83,7 @@ final class Recovery {
       LOG.info("Spool {}: {} segments ({} bytes) from an earlier run; {} records to send again (from sequence {}),"
           + " {} lost to damage", directory, segments.size(), bytes, replayable, watermark, skipped);
     }
-    return new Result(segments, replayable, skipped, nextSequence, bytes);
+    return new Result(segments, replayable, replayableRecordBytes, skipped, nextSequence, bytes);
   }
 
   private static TreeMap<Long, Path> segmentFiles(Path directory) throws IOException {

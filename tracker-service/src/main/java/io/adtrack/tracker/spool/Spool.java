@@ -7,12 +7,17 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A durable local spool: records appended here outlive the process, and are read back in order until each one is
@@ -59,6 +64,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Spool {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
   private static final Future<AppendResult> FULL = Future.succeededFuture(AppendResult.FULL);
   private static final Future<AppendResult> TOO_LARGE = Future.succeededFuture(AppendResult.TOO_LARGE);
   private static final Future<AppendResult> CLOSED = Future.succeededFuture(AppendResult.CLOSED);
@@ -74,6 +80,8 @@ public final class Spool {
   private final SpoolReader reader;
   private final long replayedAtStart;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean appendsStopped;
+  private volatile boolean removeWhenEmpty;
   private final Promise<Void> closed = Promise.promise();
   private volatile Context closeContext;
 
@@ -86,6 +94,7 @@ public final class Spool {
     recovered.segments().forEach(segment -> segments.put(segment.firstSequence, segment));
     counters.usedBytes.set(recovered.bytes());
     counters.unconfirmedRecords.set(recovered.replayable());
+    counters.unconfirmedRecordBytes.set(recovered.replayableRecordBytes());
     counters.skippedRecords.set(recovered.skipped());
     // The reader and the writer call each other; neither thread runs before both exist (see start()).
     this.reader = new SpoolReader(options, time, segments, counters, watermark, this::retireIfIdle,
@@ -147,7 +156,7 @@ public final class Spool {
    * @param messageId at most 256 UTF-8 bytes; stored with the record (the Kinesis partition key)
    */
   public Future<AppendResult> append(String messageId, byte[] data) {
-    if (closing.get()) {
+    if (appendsStopped) {
       return CLOSED;
     }
     byte[] id = messageId.getBytes(StandardCharsets.UTF_8);
@@ -203,9 +212,17 @@ public final class Spool {
     return reader.oldestWaitingAppendedAtMillis();
   }
 
+  /**
+   * Takes no more appends (they answer CLOSED) while reading and confirming go on: the start of a shutdown, so that
+   * what the sender drains is all there will be. {@link #close} follows. Idempotent, any thread.
+   */
+  public void stopAppends() {
+    appendsStopped = true;
+  }
+
   /** Ready, or not and why: cannot write (the last write failed), (nearly) full, or closed. */
   public SpoolHealth health() {
-    if (closing.get()) {
+    if (appendsStopped) {
       return SpoolHealth.notReady("spool closed");
     }
     String unavailable = writer.unavailableReason();
@@ -220,6 +237,16 @@ public final class Spool {
     return SpoolHealth.READY;
   }
 
+  /** The spool's directory, absolute. */
+  public Path directory() {
+    return options.directory();
+  }
+
+  /** The bound on {@link #bytes()} (SPOOL_MAX_BYTES). */
+  public long maxBytes() {
+    return options.maxBytes();
+  }
+
   /** Bytes counted against the bound: segment files on disk plus appends waiting for the writer. */
   public long bytes() {
     return counters.usedBytes.get();
@@ -228,6 +255,11 @@ public final class Spool {
   /** Records in the spool not yet confirmed (including those to send again after a restart). */
   public long records() {
     return counters.unconfirmedRecords.get();
+  }
+
+  /** Message id plus data bytes of {@link #records()}: what Kinesis will count, without the spool's framing. */
+  public long recordBytes() {
+    return counters.unconfirmedRecordBytes.get();
   }
 
   /** Segment files on disk. */
@@ -259,6 +291,7 @@ public final class Spool {
    */
   public Future<Void> close() {
     if (closing.compareAndSet(false, true)) {
+      appendsStopped = true;
       closeContext = Vertx.currentContext();
       writer.stop();
     }
@@ -269,8 +302,31 @@ public final class Spool {
     writer.retireIfIdle(segment, end);
   }
 
+  /**
+   * {@link #close()}, and if nothing unconfirmed is left then, the spool's files and its directory are removed too:
+   * for a directory the owner made for itself, which nobody would look into again. A directory that holds files
+   * of someone else's stays.
+   */
+  public Future<Void> closeAndRemoveIfEmpty() {
+    removeWhenEmpty = true;
+    return close();
+  }
+
   private void readerFinished() {
+    boolean remove = removeWhenEmpty && records() == 0;
+    if (remove) {
+      // The segments and the checkpoint while the lock is still held, so no other process has opened them.
+      removeFiles(name -> name.endsWith(".seg") || name.startsWith(Checkpoint.FILE_NAME));
+    }
     lock.release();
+    if (remove) {
+      removeFiles(SpoolLock.FILE_NAME::equals);
+      try {
+        Files.deleteIfExists(options.directory());
+      } catch (IOException e) {
+        LOG.debug("Spool directory {} not removed (something else is in it)", options.directory(), e);
+      }
+    }
     Context context = closeContext;
     if (context == null) {
       closed.tryComplete();
@@ -280,6 +336,18 @@ public final class Spool {
       context.runOnContext(v -> closed.tryComplete());
     } catch (RejectedExecutionException e) {
       closed.tryComplete();
+    }
+  }
+
+  private void removeFiles(Predicate<String> named) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(options.directory())) {
+      for (Path file : files) {
+        if (named.test(file.getFileName().toString())) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot remove the drained spool in {}; it is left as it is", options.directory(), e);
     }
   }
 

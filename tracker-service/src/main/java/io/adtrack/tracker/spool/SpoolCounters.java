@@ -9,6 +9,8 @@ final class SpoolCounters {
   final AtomicLong usedBytes = new AtomicLong();
   /** Records readable in the spool that were not confirmed yet. */
   final AtomicLong unconfirmedRecords = new AtomicLong();
+  /** Message id plus data bytes of those records (what Kinesis will count), without the frames around them. */
+  final AtomicLong unconfirmedRecordBytes = new AtomicLong();
   /** Records lost to damage (torn tails, corrupt frames) found at start-up or while reading. */
   final AtomicLong skippedRecords = new AtomicLong();
 }

@@ -165,6 +165,7 @@ final class SpoolReader implements Runnable {
       segmentDone = segment.sealed && segment.fullyRead && segment.confirmed == segment.loaded;
     }
     counters.unconfirmedRecords.decrementAndGet();
+    counters.unconfirmedRecordBytes.addAndGet(-record.size());
     if (segmentDone) {
       signal();
     }

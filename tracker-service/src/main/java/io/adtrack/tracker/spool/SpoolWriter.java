@@ -297,11 +297,21 @@ final class SpoolWriter implements Runnable {
       awaitingSync.addAll(appends);
       unsynced.add(segment);
     } else {
+      // Counted before the reader may see them, so a quick confirmation never takes the counts below zero.
+      countUnconfirmed(appends);
       segment.readableEnd = end;
-      counters.unconfirmedRecords.addAndGet(appends.size());
       PendingAppend.completeAll(appends, AppendResult.APPENDED);
       onReadable.run();
     }
+  }
+
+  private void countUnconfirmed(List<PendingAppend> appends) {
+    long recordBytes = 0;
+    for (PendingAppend append : appends) {
+      recordBytes += append.messageId.length + append.data.length;
+    }
+    counters.unconfirmedRecordBytes.addAndGet(recordBytes);
+    counters.unconfirmedRecords.addAndGet(appends.size());
   }
 
   /** Makes {@link #active} a segment the batch may go to: a new one when there is none or it would grow too big. */
@@ -414,6 +424,7 @@ final class SpoolWriter implements Runnable {
       return;
     }
     nextSyncAtNanos = now + syncIntervalNanos;
+    countUnconfirmed(awaitingSync);
     for (Segment segment : unsynced) {
       segment.readableEnd = segment.writtenEnd;
       if (segment != active) {
@@ -421,7 +432,6 @@ final class SpoolWriter implements Runnable {
       }
     }
     unsynced.clear();
-    counters.unconfirmedRecords.addAndGet(awaitingSync.size());
     PendingAppend.completeAll(awaitingSync, AppendResult.APPENDED);
     awaitingSync = new ArrayList<>();
     onReadable.run();

@@ -7,9 +7,11 @@ import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
 import io.adtrack.tracker.client.IpAnonymization;
 import io.adtrack.tracker.client.RefererDetail;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +36,9 @@ class TrackerConfigTest {
     assertThat(config.kinesis().linger()).isEqualTo(Duration.ofMillis(20));
     assertThat(config.shutdownTimeout()).hasSeconds(25);
     assertThat(config.peers()).isEqualTo(new TrackerConfig.Peers("core-data-updates", "tracking-events"));
+    assertThat(config.delivery()).as("the spool in the tracker's own directory, 1 GiB, no fsync")
+        .isEqualTo(new TrackerConfig.Delivery(AckAfter.SPOOL, Duration.ofSeconds(2), Optional.empty(), 1L << 30,
+            Duration.ZERO));
   }
 
   @Test
@@ -48,7 +53,9 @@ class TrackerConfigTest {
         Map.entry("KINESIS_MAX_IN_FLIGHT", "2"), Map.entry("SHUTDOWN_TIMEOUT_SECONDS", "9"),
         Map.entry("CORE_DATA_STREAM", "core-eu"), Map.entry("EVENT_TABLE", "table-eu"),
         Map.entry("CORS_ALLOWED_ORIGINS", "https://publisher.example"), Map.entry("TRUSTED_PROXIES", "2"),
-        Map.entry("IP_ANONYMIZATION", "Drop"), Map.entry("REFERER_DETAIL", "origin")));
+        Map.entry("IP_ANONYMIZATION", "Drop"), Map.entry("REFERER_DETAIL", "origin"),
+        Map.entry("ACK_AFTER", "kinesis"), Map.entry("ACK_TIMEOUT_MS", "750"), Map.entry("SPOOL_DIR", "/var/spool/x"),
+        Map.entry("SPOOL_MAX_BYTES", "2097152"), Map.entry("SPOOL_FSYNC_MS", "10")));
 
     assertThat(config.http()).isEqualTo(new TrackerConfig.Http(9080, 3, 2048, 7,
         new CorsOrigins(List.of("https://publisher.example"))));
@@ -59,6 +66,15 @@ class TrackerConfigTest {
     assertThat(config.kinesis()).isEqualTo(new TrackerConfig.Kinesis("events-eu", Duration.ZERO, 40, 2L << 20, 2));
     assertThat(config.shutdownTimeout()).hasSeconds(9);
     assertThat(config.peers()).isEqualTo(new TrackerConfig.Peers("core-eu", "table-eu"));
+    assertThat(config.delivery()).isEqualTo(new TrackerConfig.Delivery(AckAfter.KINESIS, Duration.ofMillis(750),
+        Optional.of(Path.of("/var/spool/x")), 2L << 20, Duration.ofMillis(10)));
+  }
+
+  @Test
+  void readingTheConfiguration_neverTouchesTheSpoolDirectory() {
+    TrackerConfig config = read(Map.of("SPOOL_DIR", "/no/such/directory"));
+
+    assertThat(config.delivery().spoolDir()).contains(Path.of("/no/such/directory"));
   }
 
   @ParameterizedTest
@@ -95,5 +111,9 @@ class TrackerConfigTest {
         .hasMessage("IP_ANONYMIZATION=hash is not one of [truncate, drop, off]");
     assertThatThrownBy(() -> read(Map.of("REFERER_DETAIL", "none")))
         .hasMessage("REFERER_DETAIL=none is not one of [path, origin, full]");
+    assertThatThrownBy(() -> read(Map.of("ACK_AFTER", "disk")))
+        .hasMessage("ACK_AFTER=disk is not one of [spool, kinesis, memory]");
+    assertThatThrownBy(() -> read(Map.of("SPOOL_MAX_BYTES", "1000")))
+        .hasMessage("SPOOL_MAX_BYTES=1000 is out of range [1048576, 1099511627776]");
   }
 }

@@ -16,13 +16,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Kinesis cut off while calls come in, with a producer buffer of 40 records, then back. */
+/** Kinesis cut off while calls come in, with a producer buffer of 40 records (ACK_AFTER=memory), then back. */
 class KinesisOutageTest {
 
   private static final int BUFFER_RECORDS = 40;
   @RegisterExtension
   static final TrackerHarness harness =
-      TrackerHarness.withEnv(Map.of("KINESIS_BUFFER_MAX_RECORDS", Integer.toString(BUFFER_RECORDS)));
+      TrackerHarness.withEnv(Map.of("ACK_AFTER", "memory",
+          "KINESIS_BUFFER_MAX_RECORDS", Integer.toString(BUFFER_RECORDS)));
 
   @Test
   void callsAre200UntilTheBufferIsFull_then503WithRetryAfter_andEveryAcknowledgedEventArrivesAfterwards() {

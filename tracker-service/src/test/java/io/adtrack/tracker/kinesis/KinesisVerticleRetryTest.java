@@ -69,6 +69,24 @@ class KinesisVerticleRetryTest {
   }
 
   @Test
+  void eachRecordKinesisStored_isToldSo_once_andARefusedOneOnlyWhenItsRetryIsStored() throws Exception {
+    deploy(scripted(request -> answer(request, calls.size() == 1 ? i -> i == 0 : i -> false)));
+    List<String> told = new CopyOnWriteArrayList<>();
+    for (String key : List.of("refused-first", "stored-at-once")) {
+      buffer.offer(new PendingRecord(key, new byte[] {1}) {
+        @Override
+        protected void stored() {
+          told.add(key);
+        }
+      });
+    }
+
+    advanceUntil(() -> buffer.depth() == 0);
+
+    assertThat(told).containsExactly("stored-at-once", "refused-first");
+  }
+
+  @Test
   void aFailedCall_isRetriedWholeWithBackoff_untilItGoesThrough() throws Exception {
     AtomicInteger failuresLeft = new AtomicInteger(3);
     deploy(scripted(request -> failuresLeft.getAndDecrement() > 0

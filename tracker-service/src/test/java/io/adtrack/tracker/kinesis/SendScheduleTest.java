@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -233,6 +234,66 @@ class SendScheduleTest {
     ticker.advance(Duration.ofNanos(schedule.nextWakeUpNanos(now()).orElseThrow() - now()));
 
     assertThat(schedule.nextBatch(now())).hasSize(100);
+  }
+
+  @Test
+  void whilePaused_nothingIsTakenFromTheSource_soABacklogStaysWhereTheSourceKeepsIt() {
+    Backoff backoff = predictable(Duration.ofMillis(50), Duration.ofSeconds(1));
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
+    schedule.callFailed(offerAndTake(schedule, "first", 1), now());
+
+    offer("backlog", 2_000);
+    for (int i = 0; i < 10; i++) {
+      assertThat(schedule.nextBatch(now())).isEmpty();
+      schedule.nextWakeUpNanos(now());
+      ticker.advance(backoff.ceiling(1).dividedBy(20));
+    }
+
+    assertThat(buffer.waiting()).as("not one record taken during the outage").isEqualTo(2_000);
+    assertThat(schedule.retrying()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordAbandonedWhileWaitingForItsRetry_isLeftOutOfTheNextBatch_andHandedBack() {
+    Backoff backoff = predictable(Duration.ofMillis(10), Duration.ofSeconds(1));
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
+    AtomicBoolean gaveUp = new AtomicBoolean();
+    PendingRecord waitedFor = new PendingRecord("waited", new byte[1]) {
+      @Override
+      public boolean abandoned() {
+        return gaveUp.get();
+      }
+    };
+    buffer.offer(waitedFor);
+    List<PendingRecord> batch = offerAndTake(schedule, "other", 1);
+    assertThat(keys(batch)).containsExactly("waited", "other0");
+
+    schedule.callFailed(batch, now());
+    gaveUp.set(true);
+    ticker.advance(backoff.ceiling(1));
+
+    assertThat(keys(schedule.nextBatch(now()))).containsExactly("other0");
+    assertThat(schedule.takeAbandoned()).containsExactly(waitedFor);
+    assertThat(schedule.takeAbandoned()).as("handed back once").isEmpty();
+  }
+
+  @Test
+  void theOldestRecordHeld_isTheOldestInFlightOrWaitingForARetry() {
+    SendSchedule schedule = schedule(Duration.ZERO, predictable(LINGER, LINGER));
+    assertThat(schedule.oldestHeldNanos()).as("nothing held").isEqualTo(-1);
+    long firstAccepted = now();
+    List<PendingRecord> first = offerAndTake(schedule, "a", 2);
+    ticker.advance(Duration.ofMillis(3));
+    List<PendingRecord> second = offerAndTake(schedule, "b", 1);
+
+    assertThat(schedule.oldestHeldNanos()).isEqualTo(firstAccepted);
+    schedule.stored(first, List.of(first.get(1)), now());
+    assertThat(schedule.oldestHeldNanos()).as("a1 waits for its retry").isEqualTo(firstAccepted);
+    schedule.stored(second, List.of(), now());
+    ticker.advance(LINGER);
+    schedule.stored(schedule.nextBatch(now()), List.of(), now());
+
+    assertThat(schedule.oldestHeldNanos()).isEqualTo(-1);
   }
 
   /** Sends every batch due now to a Kinesis that answers at once with {@code refuse}'s choice; returns the calls. */
