@@ -28,13 +28,19 @@ public final class PutRecordsBatches {
    * Takes the next batch: records to retry first (they are older), then waiting ones, while the batch stays within
    * {@code maxRecords} and {@code maxBytes}. A record that does not fit stays where it was; an
    * {@link PendingRecord#abandoned() abandoned} one is taken out into {@code abandoned} instead of the batch.
+   *
+   * @param source where new records come from; null for a batch of records to retry only
    */
   public static List<PendingRecord> next(Deque<PendingRecord> retries, RecordSource source, int maxRecords,
       long maxBytes, List<PendingRecord> abandoned) {
-    List<PendingRecord> batch = new ArrayList<>(Math.min(maxRecords, retries.size() + source.waiting()));
+    int waiting = source == null ? 0 : source.waiting();
+    List<PendingRecord> batch = new ArrayList<>(Math.min(maxRecords, retries.size() + waiting));
     long bytes = 0;
     while (batch.size() < maxRecords) {
       boolean fromRetries = !retries.isEmpty();
+      if (!fromRetries && source == null) {
+        break;
+      }
       PendingRecord candidate = fromRetries ? retries.peekFirst() : source.peek();
       if (candidate == null) {
         break;

@@ -24,8 +24,10 @@ import java.util.PriorityQueue;
  *   cut throughput to a trickle under steady partial throttling.</li>
  *   <li>A call that failed as a whole (connection, 5xx, timeout) or stored nothing pauses the sender as a whole,
  *   by a backoff that grows with such failures in a row and resets on the first call that stores anything; its
- *   records go back to the front, in order. While paused it takes nothing from the source: a backlog stays where
- *   the source keeps it (the spool's files, or the bounded buffer).</li>
+ *   records go back to the front, in order. Until a call stores something again, the sender probes: one call at a
+ *   time, with the records it already holds, taking new ones from the source only when it holds none. So during an
+ *   outage a backlog stays where the source keeps it (the spool's files, or the bounded buffer), and the sender's
+ *   own memory holds one batch, not a batch per call it may have in flight.</li>
  *   <li>A record nobody wants any more ({@link PendingRecord#abandoned()}) is left out of every batch, new or
  *   retried, and handed back by {@link #takeAbandoned()}.</li>
  * </ul>
@@ -73,14 +75,15 @@ public final class SendSchedule {
    */
   public List<PendingRecord> nextBatch(long nowNanos) {
     promoteDueRetries(nowNanos);
-    if (inFlight.size() >= maxInFlight || isPaused(nowNanos)) {
+    boolean probing = callFailuresInARow > 0;
+    if (inFlight.size() >= (probing ? 1 : maxInFlight) || isPaused(nowNanos)) {
       return List.of();
     }
-    if (retries.isEmpty() && !newRecordsDue(nowNanos)) {
+    if (retries.isEmpty() && (probing && !delayed.isEmpty() || !newRecordsDue(nowNanos))) {
       return List.of();
     }
-    List<PendingRecord> batch = PutRecordsBatches.next(retries, source, PutRecordsBatches.MAX_RECORDS,
-        PutRecordsBatches.MAX_BYTES, abandoned);
+    List<PendingRecord> batch = PutRecordsBatches.next(retries, probing && !retries.isEmpty() ? null : source,
+        PutRecordsBatches.MAX_RECORDS, PutRecordsBatches.MAX_BYTES, abandoned);
     if (!batch.isEmpty()) {
       inFlight.add(batch);
     }

@@ -185,7 +185,7 @@ class SendScheduleTest {
   }
 
   @Test
-  void aCallThatFailsWhole_pausesTheWholeSender_newRecordsIncluded() {
+  void aCallThatFailsWhole_pausesTheWholeSender_thenProbesWithWhatItHolds_beforeTakingNewRecords() {
     Backoff backoff = predictable(Duration.ofMillis(50), Duration.ofMillis(100));
     SendSchedule schedule = schedule(Duration.ZERO, backoff);
     List<PendingRecord> batch = offerAndTake(schedule, "first", 1);
@@ -199,11 +199,17 @@ class SendScheduleTest {
     assertThat(schedule.nextBatch(now())).isEmpty();
     ticker.advance(Duration.ofNanos(1));
     List<PendingRecord> retry = schedule.nextBatch(now());
-    assertThat(keys(retry)).as("the failed record first, nothing dropped").containsExactly("first0", "second0");
+    assertThat(keys(retry)).as("a probe: the failed record alone").containsExactly("first0");
+    assertThat(schedule.nextBatch(now())).as("one call at a time while probing").isEmpty();
 
     schedule.callFailed(retry, now());
     assertThat(schedule.nextWakeUpNanos(now())).as("a second failure in a row waits longer")
         .hasValue(now() + backoff.ceiling(2).toNanos());
+    ticker.advance(backoff.ceiling(2));
+    List<PendingRecord> secondProbe = schedule.nextBatch(now());
+    schedule.stored(secondProbe, List.of(), now());
+
+    assertThat(keys(schedule.nextBatch(now()))).as("stored again: new records flow").containsExactly("second0");
   }
 
   @Test
@@ -217,11 +223,11 @@ class SendScheduleTest {
 
     ticker.advance(backoff.ceiling(1));
     List<PendingRecord> next = schedule.nextBatch(now());
-    assertThat(keys(next)).containsExactly("a0", "a1", "b0");
+    assertThat(keys(next)).as("a probe with the refused records").containsExactly("a0", "a1");
     schedule.stored(next, List.of(next.get(0)), now());
     offer("c", 1);
 
-    assertThat(keys(schedule.nextBatch(now()))).as("stored some: no pause any more").containsExactly("c0");
+    assertThat(keys(schedule.nextBatch(now()))).as("stored some: no pause any more").containsExactly("b0", "c0");
   }
 
   @Test
