@@ -120,8 +120,9 @@ public final class TrackerVerticle extends VerticleBase {
           http.add(instance);
           return instance;
         }, new DeploymentOptions().setInstances(config.http().instances())))
-        // Vert.x undeploys what did start; stop() is not called for a start that failed.
-        .onFailure(e -> closeClients());
+        // Vert.x undeploys what did start; stop() is not called for a start that failed. The start fails only once
+        // the clients and the spool are closed, so a process that exits on it leaves nothing half written.
+        .recover(failure -> closeClients().transform(closed -> Future.failedFuture(failure)));
   }
 
   /**

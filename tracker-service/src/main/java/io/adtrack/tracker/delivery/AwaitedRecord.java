@@ -44,8 +44,10 @@ final class AwaitedRecord extends PendingRecord {
 
   private void arm(long timeoutMillis) {
     timer = context.owner().setTimer(timeoutMillis, id -> {
-      if (promise.tryComplete(Offer.TIMED_OUT)) {
+      // Marked before the answer goes out: whoever hears the 503 finds the record abandoned.
+      if (!promise.future().isComplete()) {
         abandoned = true;
+        promise.complete(Offer.TIMED_OUT);
       }
     });
   }

@@ -54,10 +54,10 @@ public record DeliveryPath(EventSink sink, RecordSource source) {
           spool::bytes);
       metrics.gauge("tracker.spool.records", "Records in the spool not yet stored by Kinesis", spool::records);
       metrics.gauge("tracker.spool.segments", "Segment files of the spool", spool::segments);
-      metrics.counter("tracker.spool.replayed", "Records found unsent in the spool at start-up, sent again",
-          spool::replayedAtStart);
+      metrics.counter("tracker.spool.replayed", "Records found unsent in the spool at start-up, sent again", spool,
+          Spool::replayedAtStart);
       metrics.counter("tracker.spool.skipped", "Records lost to damage in the spool (torn or corrupt), skipped",
-          spool::skippedRecords);
+          spool, Spool::skippedRecords);
     }
   }
 

@@ -55,9 +55,12 @@ public final class SpoolDirectory {
     try {
       return new Opened(Spool.open(options), configured.isEmpty());
     } catch (SpoolOpenException e) {
-      throw new ConfigurationException("SPOOL_DIR", configured.isPresent() ? "SPOOL_DIR: " + e.getMessage()
-          : "SPOOL_DIR (unset, so the tracker's own " + directory + "): " + e.getMessage()
-              + (e.getMessage().contains("in use") ? " (another tracker on port " + httpPort + "?)" : ""));
+      if (configured.isPresent()) {
+        throw new ConfigurationException("SPOOL_DIR", "SPOOL_DIR: " + e.getMessage());
+      }
+      boolean taken = e.getMessage().contains("in use") || e.getMessage().contains("already open");
+      throw new ConfigurationException("SPOOL_DIR", "SPOOL_DIR (unset, so the tracker's own " + directory + "): "
+          + e.getMessage() + (taken ? " (another tracker on port " + httpPort + "?)" : ""));
     }
   }
 

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every meter of the tracker, registered once. Request counters are looked up by enum ordinals rather than by
@@ -84,9 +85,11 @@ public final class TrackerMetrics implements CacheStats {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
-  /** Registers a counter kept elsewhere (it must only grow), read at scrape time. */
-  public void counter(String name, String description, Supplier<Number> value) {
-    FunctionCounter.builder(name, value, supplier -> supplier.get().doubleValue()).description(description)
-        .register(registry);
+  /**
+   * Registers a counter that {@code owner} keeps (it must only grow), read at scrape time. Micrometer holds the owner
+   * weakly: pass the object that lives as long as the count, not a lambda nothing else holds.
+   */
+  public <T> void counter(String name, String description, T owner, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, owner, value).description(description).register(registry);
   }
 }
