@@ -215,11 +215,26 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
 
   /** Writes the hash {@code program:{id}} straight to Redis (not through the proxy), as the updater does. */
   public void storeProgram(Map<String, String> fields) {
+    storeProgram(redisDirect, fields);
+  }
+
+  /** Writes the hash {@code program:{id}} as the updater does, with any client. */
+  public static void storeProgram(Redis redis, Map<String, String> fields) {
     String key = RedisLayout.programKey(fields.get("programId"));
     Request hset = Request.cmd(Command.HSET).arg(key);
     fields.forEach((name, value) -> hset.arg(name).arg(value));
-    redisDirect.send(Request.cmd(Command.DEL).arg(key)).await();
-    redisDirect.send(hset).await();
+    redis.send(Request.cmd(Command.DEL).arg(key)).await();
+    redis.send(hset).await();
+  }
+
+  /** Writes a program to the Redis at {@code url} from a client of its own (for trackers in child processes). */
+  public static void storeProgram(String url, Map<String, String> fields) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      storeProgram(Redis.createClient(vertx, url), fields);
+    } finally {
+      vertx.close().await();
+    }
   }
 
   /** PUBLISHes a change on core-data-updates without touching any hash. */
