@@ -54,6 +54,9 @@ class KinesisOutageTest {
     assertThat(harness.get("/health/ready").bodyAsJsonObject().getJsonArray("failing").getList())
         .contains("producerNotSaturated");
 
+    // The sender must have met the outage (a failed call) before it ends, or there is nothing to retry.
+    await().atMost(TrackerHarness.PATIENCE).until(() -> harness.get("/metrics").bodyAsString()
+        .matches("(?s).*tracker_kinesis_records_failed_total [1-9].*"));
     harness.kinesisProxy().restore();
 
     List<TrackingEvent> arrived = harness.awaitEvents(id, 1 + BUFFER_RECORDS);
