@@ -3,14 +3,11 @@ package io.adtrack.tracker.delivery;
 import com.google.common.base.Ticker;
 import io.adtrack.tracker.kinesis.KinesisHealth;
 import io.adtrack.tracker.kinesis.ProducerBuffer;
-import io.adtrack.tracker.sink.EventSink;
 import io.adtrack.tracker.sink.Offer;
-import io.adtrack.tracker.sink.SinkCheck;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,25 +19,20 @@ import org.slf4j.LoggerFactory;
  * not put the event on the stream twice (unless it was already on the wire when the time ran out: then Kinesis may
  * still store it, and that copy arrives too).
  */
-public final class KinesisAckSink implements EventSink {
+public final class KinesisAckSink extends BufferedSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(KinesisAckSink.class);
   private static final Future<Offer> FULL = Future.succeededFuture(Offer.FULL);
   private static final Future<Offer> TOO_LARGE = Future.succeededFuture(Offer.TOO_LARGE);
 
   private final Vertx vertx;
-  private final ProducerBuffer buffer;
   private final long timeoutMillis;
-  private final KinesisHealth kinesis;
-  private final Ticker ticker;
 
   /** @param timeout ACK_TIMEOUT_MS: how long a caller waits for Kinesis before it gets a 503 */
   public KinesisAckSink(Vertx vertx, ProducerBuffer buffer, Duration timeout, KinesisHealth kinesis, Ticker ticker) {
+    super(buffer, kinesis, ticker);
     this.vertx = vertx;
-    this.buffer = buffer;
     this.timeoutMillis = Math.max(1, timeout.toMillis());
-    this.kinesis = kinesis;
-    this.ticker = ticker;
   }
 
   @Override
@@ -55,26 +47,6 @@ public final class KinesisAckSink implements EventSink {
       return taken == ProducerBuffer.Offer.FULL ? FULL : TOO_LARGE;
     }
     return record.answer();
-  }
-
-  @Override
-  public List<SinkCheck> checks() {
-    return List.of(Checks.kinesisReachable(kinesis), Checks.producerNotSaturated(buffer));
-  }
-
-  @Override
-  public long records() {
-    return buffer.depth();
-  }
-
-  @Override
-  public long bytes() {
-    return buffer.depthBytes();
-  }
-
-  @Override
-  public long oldestAgeMillis() {
-    return Checks.millisSince(buffer.oldestUnstoredAtNanos(), ticker.read());
   }
 
   @Override

@@ -4,11 +4,8 @@ import com.google.common.base.Ticker;
 import io.adtrack.tracker.kinesis.KinesisHealth;
 import io.adtrack.tracker.kinesis.PendingRecord;
 import io.adtrack.tracker.kinesis.ProducerBuffer;
-import io.adtrack.tracker.sink.EventSink;
 import io.adtrack.tracker.sink.Offer;
-import io.adtrack.tracker.sink.SinkCheck;
 import io.vertx.core.Future;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,21 +13,15 @@ import org.slf4j.LoggerFactory;
  * ACK_AFTER=memory: an event is accepted once it is in the bounded {@link ProducerBuffer}, which the Kinesis sender
  * drains. Answers at once; a crash of the process loses what the buffer holds.
  */
-public final class MemorySink implements EventSink {
+public final class MemorySink extends BufferedSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemorySink.class);
   private static final Future<Offer> ACCEPTED = Future.succeededFuture(Offer.ACCEPTED);
   private static final Future<Offer> FULL = Future.succeededFuture(Offer.FULL);
   private static final Future<Offer> TOO_LARGE = Future.succeededFuture(Offer.TOO_LARGE);
 
-  private final ProducerBuffer buffer;
-  private final KinesisHealth kinesis;
-  private final Ticker ticker;
-
   public MemorySink(ProducerBuffer buffer, KinesisHealth kinesis, Ticker ticker) {
-    this.buffer = buffer;
-    this.kinesis = kinesis;
-    this.ticker = ticker;
+    super(buffer, kinesis, ticker);
   }
 
   @Override
@@ -40,26 +31,6 @@ public final class MemorySink implements EventSink {
       case FULL -> FULL;
       case TOO_LARGE -> TOO_LARGE;
     };
-  }
-
-  @Override
-  public List<SinkCheck> checks() {
-    return List.of(Checks.kinesisReachable(kinesis), Checks.producerNotSaturated(buffer));
-  }
-
-  @Override
-  public long records() {
-    return buffer.depth();
-  }
-
-  @Override
-  public long bytes() {
-    return buffer.depthBytes();
-  }
-
-  @Override
-  public long oldestAgeMillis() {
-    return Checks.millisSince(buffer.oldestUnstoredAtNanos(), ticker.read());
   }
 
   @Override
