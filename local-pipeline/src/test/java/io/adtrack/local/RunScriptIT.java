@@ -60,10 +60,11 @@ class RunScriptIT {
     assertThat(started).hasSizeGreaterThanOrEqualTo(4);
     assertThat(E2e.get(management, "/health/ready").statusCode()).isEqualTo(200);
     assertThat(E2e.get(tracker, "/health/ready").statusCode()).as("not on the public port").isEqualTo(404);
-    assertThat(Files.readString(log)).as("the banner gives both addresses")
-        .contains("http://localhost:" + ports.get("HTTP_PORT") + "   (tracking calls",
+    // The banner follows the "ready" log line.
+    await("the banner gives both addresses").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Files.readString(log)).contains("http://localhost:" + ports.get("HTTP_PORT") + "   (tracking calls",
             "http://localhost:" + ports.get("MANAGEMENT_PORT") + "   (management: /health/live, /health/ready, "
-                + "/metrics)");
+                + "/metrics)"));
 
     var answer = E2e.get(tracker, "/event/" + SAMPLE_PROGRAM + "?from=run-script-it");
     assertThat(answer.statusCode()).isEqualTo(200);
