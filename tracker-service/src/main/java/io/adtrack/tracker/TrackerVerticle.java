@@ -68,7 +68,7 @@ public final class TrackerVerticle extends VerticleBase {
   private final KinesisConnection kinesis;
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
   private final RejectionDigest rejections = new RejectionDigest();
-  private ManagementVerticle management;
+  private volatile ManagementVerticle management;
   private Redis commands;
 
   /**
