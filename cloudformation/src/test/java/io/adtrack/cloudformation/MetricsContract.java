@@ -100,12 +100,16 @@ final class MetricsContract {
 
     static Export of(Template template) {
       Map<String, String> environment = environment(template.container(AGENT_CONTAINER));
-      JsonNode prometheus = json(String.valueOf(environment.get("CW_CONFIG_CONTENT"))).path("logs")
-          .path("metrics_collected").path("prometheus");
+      for (String variable : List.of("CW_CONFIG_CONTENT", "PROMETHEUS_CONFIG_CONTENT")) {
+        if (!environment.containsKey(variable)) {
+          throw new AssertionError("the " + AGENT_CONTAINER + " container has no " + variable);
+        }
+      }
+      JsonNode prometheus = json(environment.get("CW_CONFIG_CONTENT")).path("logs").path("metrics_collected")
+          .path("prometheus");
       JsonNode emf = prometheus.path("emf_processor");
       return new Export(emf.path("metric_namespace").asText(null), prometheus.path("log_group_name").asText(null),
-          parseScrape(String.valueOf(environment.get("PROMETHEUS_CONFIG_CONTENT"))),
-          parseDeclarations(emf.path("metric_declaration")));
+          parseScrape(environment.get("PROMETHEUS_CONFIG_CONTENT")), parseDeclarations(emf.path("metric_declaration")));
     }
 
     /** The metric names the declarations select. */
