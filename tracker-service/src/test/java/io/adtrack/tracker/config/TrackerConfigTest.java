@@ -41,7 +41,8 @@ class TrackerConfigTest {
   void everyVariable_landsInItsGroup() {
     TrackerConfig config = read(Map.ofEntries(
         Map.entry("HTTP_PORT", "9080"), Map.entry("MANAGEMENT_PORT", "9081"), Map.entry("HTTP_INSTANCES", "3"),
-        Map.entry("MAX_BODY_BYTES", "2048"), Map.entry("MAX_EVENTS_PER_REQUEST", "7"), Map.entry("REDIS_URL", "rediss://cache.aws:6380"),
+        Map.entry("MAX_BODY_BYTES", "2048"), Map.entry("MAX_EVENTS_PER_REQUEST", "7"),
+        Map.entry("REDIS_URL", "rediss://cache.aws:6380"),
         Map.entry("REDIS_TIMEOUT_MS", "250"), Map.entry("CACHE_MAX_ENTRIES", "10"),
         Map.entry("CACHE_TTL_SECONDS", "60"), Map.entry("NEGATIVE_CACHE_TTL_SECONDS", "2"),
         Map.entry("EVENT_STREAM", "events-eu"), Map.entry("KINESIS_LINGER_MS", "0"),
