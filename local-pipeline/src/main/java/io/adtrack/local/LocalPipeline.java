@@ -50,10 +50,11 @@ import sun.misc.Signal;
  * Lambda handlers fed from their streams by {@link EventSourcePoller}s. Sample programs go through
  * core-data-updates and the redis-updater, so the tracker knows them through the same path as in AWS.
  *
- * <p>The tracker runs with ACK_AFTER=spool, its spool in the pipeline's directory {@code <java.io.tmpdir>/adtrack-local-
- * <HTTP_PORT>} (printed at start). Stopping (SIGINT or SIGTERM) goes downstream: the tracker gets SIGTERM and time to
- * send its spool to Kinesis, then the pollers drain the streams into the handlers, then the stand-ins stop. A spool
- * left with events (the tracker was killed) stays, and the next {@code ./run} on that port sends them.
+ * <p>The tracker runs with ACK_AFTER=spool, its spool in the pipeline's directory
+ * {@code <java.io.tmpdir>/adtrack-local-<HTTP_PORT>/spool} (printed at start). Stopping (SIGINT or SIGTERM) goes
+ * downstream: the tracker gets SIGTERM and time to send its spool to Kinesis, then the pollers drain the streams
+ * into the handlers, then the stand-ins stop. A spool left with events (the tracker was killed) stays, and the next
+ * {@code ./run} on that port sends them.
  */
 public final class LocalPipeline implements AutoCloseable {
 
@@ -311,6 +312,7 @@ public final class LocalPipeline implements AutoCloseable {
       env.put(awsOnly, null);
     }
     env.put("HTTP_PORT", Integer.toString(config.httpPort()));
+    env.put("MANAGEMENT_PORT", Integer.toString(config.managementPort()));
     env.put("REDIS_URL", redis.url());
     env.put("AWS_REGION", LocalPipelineConfig.REGION);
     env.put("AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString());
@@ -350,7 +352,7 @@ public final class LocalPipeline implements AutoCloseable {
 
   private void awaitReady(BooleanSupplier cancelled) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    List<URI> probes = List.of(trackerUri().resolve("/health/ready"),
+    List<URI> probes = List.of(managementUri().resolve("/health/ready"),
         trackerUri().resolve("/event/" + samples.tryProgramId()));
     for (URI probe : probes) {
       while (status(probe) != 200) {
@@ -414,8 +416,14 @@ public final class LocalPipeline implements AutoCloseable {
     return config;
   }
 
+  /** The tracker's public port: tracking calls. */
   public URI trackerUri() {
     return URI.create("http://localhost:" + config.httpPort());
+  }
+
+  /** The tracker's management port: /health/* and /metrics. */
+  public URI managementUri() {
+    return URI.create("http://localhost:" + config.managementPort());
   }
 
   public KinesisClient kinesis() {
@@ -446,12 +454,14 @@ public final class LocalPipeline implements AutoCloseable {
   String banner() {
     String id = samples.tryProgramId();
     String tracker = "localhost:" + config.httpPort();
+    String management = "localhost:" + config.managementPort();
     String dynamo = "http://localhost:" + config.dynamoDbPort();
     return String.join(System.lineSeparator(),
         "",
         "Local pipeline ready in " + String.format("%.1f", startupTime.toMillis() / 1000.0)
             + " s. Ctrl-C stops everything it started.",
-        "  tracker   http://" + tracker + "   (tracker-service.jar, pid " + trackerPid() + ")",
+        "  tracker   http://" + tracker + "   (tracking calls; tracker-service.jar, pid " + trackerPid() + ")",
+        "            http://" + management + "   (management: /health/live, /health/ready, /metrics)",
         "  spool     " + spoolDir + "   (ACK_AFTER=spool: a call is answered once its event is written here; "
             + "Ctrl-C sends it all to Kinesis first)",
         "  Redis     " + redis.url(),
@@ -473,7 +483,8 @@ public final class LocalPipeline implements AutoCloseable {
         "  curl -i " + tracker + "/click/" + id,
         "  curl -s -X POST " + tracker + "/events -H 'Content-Type: application/json' -d '[{\"programId\":\"" + id
             + "\",\"type\":\"event\",\"params\":{\"k\":\"v\"}},{\"programId\":\"" + id + "\",\"type\":\"click\"}]'",
-        "  curl -s " + tracker + "/metrics | grep -v '^#' | head -20",
+        "  curl -s " + management + "/health/ready",
+        "  curl -s " + management + "/metrics | grep '^tracker_'",
         "  ./program-events " + id + " --local" + (config.dynamoDbPort() == 8000 ? "" : "   (with DYNAMODB_PORT="
             + config.dynamoDbPort() + ")"),
         "  aws dynamodb query --endpoint-url " + dynamo + " --region " + LocalPipelineConfig.REGION

@@ -52,12 +52,19 @@ class RunScriptIT {
     script = startRun(ports, log);
 
     URI tracker = URI.create("http://localhost:" + ports.get("HTTP_PORT"));
+    URI management = URI.create("http://localhost:" + ports.get("MANAGEMENT_PORT"));
     await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
         .until(() -> Files.readString(log).contains("Local pipeline ready"));
     Duration toReady = Duration.ofNanos(System.nanoTime() - start);
     List<ProcessHandle> started = script.descendants().toList();
     assertThat(started).hasSizeGreaterThanOrEqualTo(4);
-    assertThat(E2e.get(tracker, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(E2e.get(management, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(E2e.get(tracker, "/health/ready").statusCode()).as("not on the public port").isEqualTo(404);
+    // The banner follows the "ready" log line.
+    await("the banner gives both addresses").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Files.readString(log)).contains("http://localhost:" + ports.get("HTTP_PORT") + "   (tracking calls",
+            "http://localhost:" + ports.get("MANAGEMENT_PORT") + "   (management: /health/live, /health/ready, "
+                + "/metrics)"));
 
     var answer = E2e.get(tracker, "/event/" + SAMPLE_PROGRAM + "?from=run-script-it");
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -120,7 +127,7 @@ class RunScriptIT {
 
   private static Map<String, Integer> freePorts() {
     Map<String, Integer> ports = new LinkedHashMap<>();
-    for (String name : List.of("REDIS_PORT", "KINESIS_PORT", "DYNAMODB_PORT", "HTTP_PORT")) {
+    for (String name : List.of("REDIS_PORT", "KINESIS_PORT", "DYNAMODB_PORT", "HTTP_PORT", "MANAGEMENT_PORT")) {
       ports.put(name, FreePorts.next());
     }
     return ports;

@@ -10,8 +10,10 @@ import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.delivery.DeliveryPath;
 import io.adtrack.tracker.delivery.SpoolDirectory;
 import io.adtrack.tracker.event.EventIntake;
+import io.adtrack.tracker.event.RejectionDigest;
 import io.adtrack.tracker.health.Readiness;
 import io.adtrack.tracker.http.HttpVerticle;
+import io.adtrack.tracker.http.ManagementVerticle;
 import io.adtrack.tracker.kinesis.KinesisApi;
 import io.adtrack.tracker.kinesis.KinesisConnection;
 import io.adtrack.tracker.kinesis.KinesisHealth;
@@ -44,20 +46,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Construction opens the spool (ACK_AFTER=spool), which scans what an earlier process left: a SPOOL_DIR that
  * cannot be used is a configuration error, before anything listens. Start, in order, each only once the one before
  * is up: L1's housekeeping, the Redis subscriber, the Kinesis sender (which at once sends whatever the spool held
- * unsent), then HTTP_INSTANCES HTTP verticles. A failed listen (the port is taken) fails the start; Redis or Kinesis
- * being down does not: readiness reports it and the verticles keep reconnecting.
+ * unsent), HTTP_INSTANCES HTTP verticles on the public port, then the management verticle (health and metrics on
+ * MANAGEMENT_PORT), last so that nothing reports ready before the public port listens. A failed listen (a port is
+ * taken) fails the start; Redis or Kinesis being down does not: readiness reports it and the verticles keep
+ * reconnecting.
  *
  * <p>Stop (undeploy, e.g. on SIGTERM): Vert.x first undeploys the verticles this one deployed, all at once, then
  * calls {@link #stop()}. The order that loses nothing holds anyway, because the sender closes its source (the buffer
  * or the spool) before it flushes it: whatever HTTP accepted before is sent within SHUTDOWN_TIMEOUT_SECONDS, and
  * nothing is accepted after (a call in that moment gets 503 + Retry-After). The subscriber closes its connection;
- * then this verticle closes the sink (the spool saves its checkpoint: what Kinesis did not store is sent at the next
- * start) and the clients they shared.
+ * then this verticle tells the rejections of the last moments ({@link RejectionDigest}), closes the sink (the spool
+ * saves its checkpoint: what Kinesis did not store is sent at the next start) and the clients they shared.
  */
 public final class TrackerVerticle extends VerticleBase {
 
   /** A refused record, and the sender after a failed call: first retry within 100 ms, then up to 5 s apart. */
   private static final Backoff KINESIS_RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
+  /** How often the rejections of each program are told in the log. */
+  private static final Duration REJECTION_DIGEST_INTERVAL = Duration.ofMinutes(1);
 
   private final TrackerConfig config;
   private final Ticker ticker = Ticker.systemTicker();
@@ -67,6 +73,8 @@ public final class TrackerVerticle extends VerticleBase {
   /** The spool opened at construction (ACK_AFTER=spool), null in the other modes. */
   private final SpoolDirectory.Opened spool;
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
+  private final RejectionDigest rejections = new RejectionDigest();
+  private volatile ManagementVerticle management;
   private Redis commands;
   private DeliveryPath delivery;
 
@@ -103,12 +111,14 @@ public final class TrackerVerticle extends VerticleBase {
     KinesisHealth kinesisHealth = new KinesisHealth();
     delivery = DeliveryPath.of(config, spool, vertx, kinesisHealth, ticker);
     Readiness readiness = new Readiness(subscription, delivery.sink());
-    EventIntake intake = new EventIntake(cache, delivery.sink(), metrics);
+    EventIntake intake = new EventIntake(cache, delivery.sink(), metrics, rejections);
     TrackerConfig.Clients clientSettings = config.clients();
     ClientReader clients = new ClientReader(clientSettings.trustedProxies(), clientSettings.ipAnonymization(),
         clientSettings.refererDetail());
     delivery.bindMetrics(metrics);
     metrics.gauge("tracker.cache.size", "Entries in L1 (programs, unknown ids, tombstones)", cache::size);
+    management = new ManagementVerticle(config.management().port(), readiness, registry);
+    vertx.setPeriodic(REJECTION_DIGEST_INTERVAL.toMillis(), id -> rejections.flush());
 
     return vertx.deployVerticle(new CacheVerticle(cache))
         .compose(id -> vertx.deployVerticle(new RedisVerticle(redisOptions().setMaxPoolSize(1), cache, subscription,
@@ -116,27 +126,34 @@ public final class TrackerVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(new KinesisVerticle(KinesisApi.of(kinesis.client()), delivery.source(),
             kinesisSettings, KINESIS_RETRY, config.shutdownTimeout(), metrics, kinesisHealth, ticker)))
         .compose(id -> vertx.deployVerticle(() -> {
-          HttpVerticle instance = new HttpVerticle(config.http(), clients, intake, readiness, registry);
+          HttpVerticle instance = new HttpVerticle(config.http(), clients, intake);
           http.add(instance);
           return instance;
         }, new DeploymentOptions().setInstances(config.http().instances())))
+        .compose(id -> vertx.deployVerticle(management))
         // Vert.x undeploys what did start; stop() is not called for a start that failed. The start fails only once
         // the clients and the spool are closed, so a process that exits on it leaves nothing half written.
         .recover(failure -> closeClients().transform(closed -> Future.failedFuture(failure)));
   }
 
   /**
-   * The verticles this one deployed are stopped by now (see the class comment): the sender has sent what it could,
-   * so what is left is the sink and the clients.
+   * The verticles this one deployed are stopped by now (see the class comment), so no call is refused any more: what
+   * is left is the last rejections to tell, the sink and the clients.
    */
   @Override
   public Future<?> stop() {
+    rejections.flush();
     return closeClients();
   }
 
-  /** The HTTP port bound (the configured one, or the one the OS chose for port 0); -1 before the start. */
+  /** The public port bound (the configured one, or the one the OS chose for port 0); -1 before the start. */
   public int httpPort() {
     return http.isEmpty() ? -1 : http.get(0).actualPort();
+  }
+
+  /** The management port bound (health and metrics); -1 before the start. */
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
   }
 
   /**

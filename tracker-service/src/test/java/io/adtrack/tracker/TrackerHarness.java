@@ -41,9 +41,9 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * A tracker under test with its real stand-ins: Redis (behind a cuttable proxy), kinesalite (behind another), a
- * stream and a spool directory of its own, and blocking helpers to call the tracker, write core data and read the stream back. Register
- * it as a static {@code @RegisterExtension} field: it starts everything before the class's tests and stops it
- * after them.
+ * stream and a spool directory of its own, and blocking helpers to call the tracker, write core data and read the
+ * stream back. Register it as a static {@code @RegisterExtension} field: it starts everything before the class's
+ * tests and stops it after them.
  */
 public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback {
 
@@ -88,6 +88,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     http = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgentEnabled(false));
     env = new HashMap<>(Map.of(
         "HTTP_PORT", Integer.toString(FreePorts.next()),
+        "MANAGEMENT_PORT", Integer.toString(FreePorts.next()),
         "HTTP_INSTANCES", "2",
         "REDIS_URL", "redis://localhost:" + redisProxy.port(),
         "EVENT_STREAM", stream,
@@ -143,8 +144,14 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     return vertx;
   }
 
+  /** The public port: tracking calls. */
   public int port() {
     return tracker.httpPort();
+  }
+
+  /** The management port: health and metrics. */
+  public int managementPort() {
+    return tracker.managementPort();
   }
 
   public TcpProxy redisProxy() {
@@ -160,7 +167,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   public void awaitReady() {
-    await().atMost(PATIENCE).until(() -> get("/health/ready").statusCode() == 200);
+    await().atMost(PATIENCE).until(() -> management("/health/ready").statusCode() == 200);
   }
 
   public static String uniqueId(String prefix) {
@@ -185,8 +192,22 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     return send(HttpMethod.POST, uri, headers, body);
   }
 
+  /** A GET on the management port (/health/*, /metrics). */
+  public HttpResponse<Buffer> management(String uri) {
+    return send(managementPort(), HttpMethod.GET, uri, MultiMap.caseInsensitiveMultiMap(), null);
+  }
+
+  /** The Prometheus text of the management port's /metrics. */
+  public String metrics() {
+    return management("/metrics").bodyAsString();
+  }
+
   public HttpResponse<Buffer> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
-    var request = http.request(method, port(), "localhost", uri).putHeaders(headers);
+    return send(port(), method, uri, headers, body);
+  }
+
+  private HttpResponse<Buffer> send(int port, HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    var request = http.request(method, port, "localhost", uri).putHeaders(headers);
     try {
       return (body == null ? request.send() : request.sendBuffer(body)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {

@@ -26,11 +26,13 @@ public final class TrackerProcess implements AutoCloseable {
 
   private final ChildProcess child;
   private final int port;
+  private final int managementPort;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private TrackerProcess(List<String> command, Map<String, String> env, int port) {
+  private TrackerProcess(List<String> command, Map<String, String> env, int port, int managementPort) {
     this.port = port;
+    this.managementPort = managementPort;
     this.child = ChildProcess.of("tracker-" + port, command).environment(env).lines(line -> {
       lines.add(line);
       System.out.println("[tracker " + port + "] " + line);
@@ -43,7 +45,7 @@ public final class TrackerProcess implements AutoCloseable {
    * @param prefix   a command the JVM runs under (e.g. {@code prlimit --fsize=...}), or empty
    * @param jvmFlags flags before the main class (e.g. a heap cap)
    * @param env      the tracker's variables on top of these defaults: one HTTP instance, dummy AWS keys, CBOR off
-   *                 (kinesalite), the region; HTTP_PORT is required
+   *                 (kinesalite), the region, a free MANAGEMENT_PORT; HTTP_PORT is required
    */
   public static TrackerProcess start(List<String> prefix, List<String> jvmFlags, Map<String, String> env) {
     Map<String, String> all = new HashMap<>(Map.of(
@@ -51,14 +53,16 @@ public final class TrackerProcess implements AutoCloseable {
         "AWS_ACCESS_KEY_ID", "local",
         "AWS_SECRET_ACCESS_KEY", "local",
         "CBOR_ENABLED", "false",
-        "HTTP_INSTANCES", "1"));
+        "HTTP_INSTANCES", "1",
+        "MANAGEMENT_PORT", Integer.toString(FreePorts.next())));
     all.putAll(env);
     List<String> flags = new ArrayList<>(List.of("-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError"));
     flags.addAll(jvmFlags);
     List<String> command = new ArrayList<>(prefix);
     command.addAll(ChildProcess.java(flags, List.of("-cp", System.getProperty("java.class.path"),
         Main.class.getName())));
-    return new TrackerProcess(command, all, Integer.parseInt(all.get("HTTP_PORT")));
+    return new TrackerProcess(command, all, Integer.parseInt(all.get("HTTP_PORT")),
+        Integer.parseInt(all.get("MANAGEMENT_PORT")));
   }
 
   /** The environment of a tracker on a free port against the given Redis and Kinesis, with {@code extra}. */
@@ -94,20 +98,26 @@ public final class TrackerProcess implements AutoCloseable {
   public TrackerProcess awaitReady() {
     await("tracker on " + port + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
         .failFast("the tracker exited", () -> !child.isAlive())
-        .until(() -> status("/health/ready") == 200);
+        .until(() -> {
+          HttpResponse<String> ready = management("/health/ready");
+          return ready != null && ready.statusCode() == 200;
+        });
     return this;
   }
 
-  /** The status of a GET, or -1 when nothing answers. */
-  public int status(String path) {
-    HttpResponse<String> response = get(path);
-    return response == null ? -1 : response.statusCode();
+  /** A GET on the public port, or null when nothing answers. */
+  public HttpResponse<String> get(String path) {
+    return get(port, path);
   }
 
-  /** A GET, or null when nothing answers. */
-  public HttpResponse<String> get(String path) {
+  /** A GET on the management port (health, metrics), or null when nothing answers. */
+  public HttpResponse<String> management(String path) {
+    return get(managementPort, path);
+  }
+
+  private HttpResponse<String> get(int onPort, String path) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + onPort + path))
           .timeout(Duration.ofSeconds(10)).build();
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
@@ -120,7 +130,7 @@ public final class TrackerProcess implements AutoCloseable {
 
   /** The value of one sample of {@code /metrics}, e.g. {@code tracker_spool_replayed_total}; NaN when absent. */
   public double metric(String sample) {
-    HttpResponse<String> metrics = get("/metrics");
+    HttpResponse<String> metrics = management("/metrics");
     if (metrics == null) {
       return Double.NaN;
     }

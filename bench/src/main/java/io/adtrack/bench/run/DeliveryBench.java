@@ -53,6 +53,7 @@ final class DeliveryBench {
     final TcpProxy kinesisLine;
     ChildProcess tracker;
     int port;
+    int managementPort;
     long acknowledged;
 
     Target(Mode mode) throws IOException {
@@ -71,14 +72,16 @@ final class DeliveryBench {
 
     void startTracker() {
       port = FreePorts.next();
-      Map<String, String> env = TrackerBench.trackerEnvironment(port, redis.url(), kinesisLine.port(), flags);
+      managementPort = FreePorts.next();
+      Map<String, String> env = TrackerBench.trackerEnvironment(port, managementPort, redis.url(),
+          kinesisLine.port(), flags);
       env.put("SPOOL_DIR", spoolDir.toString());
       env.putAll(mode.environment());
       String slug = mode.name().replaceAll("[^a-z]+", "-");
       tracker = ChildProcess.of("tracker-" + slug, ChildProcess.java(flags.flags(), List.of("-jar", jar.toString())))
           .environment(env).logTo(workDir.resolve("tracker-" + slug + ".log")).killOnJvmExit().start();
       TrackerBench.require(Http.await(Duration.ofSeconds(90), () -> {
-        Http.Response ready = Http.tryGet("http://localhost:" + port + "/health/ready");
+        Http.Response ready = Http.tryGet("http://localhost:" + managementPort + "/health/ready");
         return ready != null && ready.status() == 200;
       }), "tracker (" + mode.name() + ") not ready within 90 s", tracker);
     }
@@ -341,7 +344,7 @@ final class DeliveryBench {
   }
 
   private static double metric(Target target, String name) {
-    Http.Response metrics = Http.tryGet("http://localhost:" + target.port + "/metrics");
+    Http.Response metrics = Http.tryGet("http://localhost:" + target.managementPort + "/metrics");
     if (metrics == null) {
       return Double.NaN;
     }

@@ -49,6 +49,7 @@ final class TrackerBench {
   private ChildProcess baseline;
   private int sinkPort;
   private int trackerPort;
+  private int managementPort;
   private int baselinePort;
   private List<String> programIds;
   private double trackerEventMax = Double.NaN;
@@ -106,13 +107,14 @@ final class TrackerBench {
     require(Http.await(Duration.ofSeconds(30), () -> Http.listening(sinkPort)), "sink did not start", sink);
 
     trackerPort = FreePorts.next();
-    Map<String, String> env = trackerEnvironment(trackerPort, redis.url(), sinkPort, flags);
+    managementPort = FreePorts.next();
+    Map<String, String> env = trackerEnvironment(trackerPort, managementPort, redis.url(), sinkPort, flags);
     Path jar = options.root().resolve("tracker-service/target/tracker-service.jar");
     Path copy = Artifacts.snapshot(jar, workDir);
     tracker = ChildProcess.of(TRACKER, ChildProcess.java(withGcLog(TRACKER), List.of("-jar", copy.toString())))
         .environment(env).logTo(workDir.resolve("tracker.log")).killOnJvmExit().start();
     require(Http.await(Duration.ofSeconds(90), () -> {
-      Http.Response ready = Http.tryGet(trackerUrl("/health/ready"));
+      Http.Response ready = Http.tryGet("http://localhost:" + managementPort + "/health/ready");
       return ready != null && ready.status() == 200;
     }), "tracker not ready within 90 s", tracker);
     Http.post(sinkUrl("/_sink/reset"));
@@ -499,9 +501,11 @@ final class TrackerBench {
   }
 
   /** The tracker's environment against a Kinesis endpoint on {@code kinesisPort}, with the container's settings. */
-  static Map<String, String> trackerEnvironment(int httpPort, String redisUrl, int kinesisPort, JvmFlags flags) {
+  static Map<String, String> trackerEnvironment(int httpPort, int managementPort, String redisUrl, int kinesisPort,
+      JvmFlags flags) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HTTP_PORT", Integer.toString(httpPort));
+    env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("REDIS_URL", redisUrl);
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + kinesisPort);

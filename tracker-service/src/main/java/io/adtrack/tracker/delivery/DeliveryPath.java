@@ -46,8 +46,8 @@ public record DeliveryPath(EventSink sink, RecordSource source) {
   public void bindMetrics(TrackerMetrics metrics) {
     metrics.gauge("tracker.buffer.records", "Events accepted and not yet stored by Kinesis", sink::records);
     metrics.gauge("tracker.buffer.bytes", "Message id and data bytes of those events", sink::bytes);
-    metrics.gauge("tracker.buffer.oldest.age.seconds", "Age of the oldest of those events, 0 when there is none",
-        () -> sink.oldestAgeMillis() / 1000.0);
+    metrics.gauge("tracker.buffer.oldest.age", "Age of the oldest event accepted and not yet stored by Kinesis "
+        + "(0: none)", "seconds", () -> sink.oldestAgeMillis() / 1000.0);
     if (sink instanceof SpoolSink spoolSink) {
       Spool spool = spoolSink.spool();
       metrics.gauge("tracker.spool.bytes", "Bytes of the spool's files, counted against SPOOL_MAX_BYTES",

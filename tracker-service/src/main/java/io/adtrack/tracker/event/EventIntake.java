@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The path every tracking call takes, whatever its route: look the program up (L1, else Redis), validate the call
  * against it, map it to a {@link TrackingEvent} and offer that to the {@link EventSink}. A call ends once the sink
- * has decided: at once in memory mode, once the spool wrote the event, or once Kinesis stored it. Shared by all HTTP
+ * has decided: at once in memory mode, once the spool wrote the event, or once Kinesis stored it. Every ending is
+ * counted; a refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP
  * verticle instances; thread-safe.
  */
 public final class EventIntake {
@@ -37,12 +38,14 @@ public final class EventIntake {
   private final ProgramCache cache;
   private final EventSink sink;
   private final TrackerMetrics metrics;
+  private final RejectionDigest rejections;
   private final LogThrottle errorLog = new LogThrottle(Duration.ofSeconds(10));
 
-  public EventIntake(ProgramCache cache, EventSink sink, TrackerMetrics metrics) {
+  public EventIntake(ProgramCache cache, EventSink sink, TrackerMetrics metrics, RejectionDigest rejections) {
     this.cache = cache;
     this.sink = sink;
     this.metrics = metrics;
+    this.rejections = rejections;
   }
 
   /**
@@ -54,7 +57,7 @@ public final class EventIntake {
       CallParameters call, ClientInfo client, Recording recording) {
     Rejection badId = CallValidation.checkProgramId(programId);
     if (badId != null) {
-      return counted(route, new TrackResult.Rejected(badId));
+      return counted(route, null, new TrackResult.Rejected(badId));
     }
     ProgramEntry entry = cache.cached(programId);
     if (entry != null) {
@@ -63,39 +66,44 @@ public final class EventIntake {
     return Future.fromCompletionStage(cache.load(programId), context)
         .transform(loaded -> loaded.succeeded()
             ? decide(loaded.result(), programId, route, type, call, client, recording)
-            : counted(route, loadFailed(loaded.cause())));
+            : counted(route, programId, loadFailed(loaded.cause())));
   }
 
-  /** Counts and returns the rejection of a call refused before it got here (e.g. a malformed query). */
-  public TrackResult reject(Route route, Rejection rejection) {
-    return count(route, new TrackResult.Rejected(rejection));
+  /**
+   * Counts and returns the rejection of a call refused before it got here (e.g. a malformed query); {@code programId}
+   * is the id it named, if any (the digest tells only well-formed ids apart).
+   */
+  public TrackResult reject(Route route, String programId, Rejection rejection) {
+    return count(route, CallValidation.isValidProgramId(programId) ? programId : null,
+        new TrackResult.Rejected(rejection));
   }
 
   private Future<TrackResult> decide(ProgramEntry entry, String programId, Route route, EventType type,
       CallParameters call, ClientInfo client, Recording recording) {
     if (!(entry instanceof ProgramEntry.Known known)) {
-      return counted(route, new TrackResult.Rejected(Rejection.notFound("unknown program " + programId)));
+      return counted(route, programId,
+          new TrackResult.Rejected(Rejection.notFound("unknown program " + programId)));
     }
     Program program = known.program();
     long receivedAt = System.currentTimeMillis();
     Rejection rejection = CallValidation.checkAgainst(program, call, Instant.ofEpochMilli(receivedAt));
     if (rejection != null) {
-      return counted(route, new TrackResult.Rejected(rejection));
+      return counted(route, programId, new TrackResult.Rejected(rejection));
     }
     if (route == Route.CLICK && program.landingUrl().isEmpty()) {
-      return counted(route, new TrackResult.Rejected(
+      return counted(route, programId, new TrackResult.Rejected(
           Rejection.notFound("program " + programId + " has no landing URL")));
     }
     TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, type, program, call, client);
     if (recording == Recording.ANSWER_ONLY) {
-      return counted(route, new TrackResult.Accepted(event, program, false));
+      return counted(route, programId, new TrackResult.Accepted(event, program, false));
     }
     Future<Offer> offered = sink.offer(event.getMessageId(), event.toByteArray());
     if (offered.succeeded()) {
       // Decided at once (memory mode, or a refusal): no second future for the mapping.
-      return counted(route, afterOffer(offered.result(), event, program));
+      return counted(route, programId, afterOffer(offered.result(), event, program));
     }
-    return offered.map(offer -> count(route, afterOffer(offer, event, program)));
+    return offered.map(offer -> count(route, programId, afterOffer(offer, event, program)));
   }
 
   private static TrackResult afterOffer(Offer offer, TrackingEvent event, Program program) {
@@ -126,12 +134,16 @@ public final class EventIntake {
         : new TrackResult.Failed("internal error");
   }
 
-  private Future<TrackResult> counted(Route route, TrackResult result) {
-    return Future.succeededFuture(count(route, result));
+  private Future<TrackResult> counted(Route route, String programId, TrackResult result) {
+    return Future.succeededFuture(count(route, programId, result));
   }
 
-  private TrackResult count(Route route, TrackResult result) {
+  /** Counts a call's ending; a refusal is told to the digest when the call named a well-formed program id. */
+  private TrackResult count(Route route, String programId, TrackResult result) {
     metrics.request(route, result.outcome());
+    if (programId != null && result instanceof TrackResult.Rejected rejected) {
+      rejections.record(programId, rejected.outcome(), rejected.rejection().message());
+    }
     return result;
   }
 }

@@ -85,6 +85,11 @@ public final class TrackerMetrics implements CacheStats {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
+  /** Registers a gauge read at scrape time, in a base unit the exported name ends with (e.g. "seconds"). */
+  public void gauge(String name, String description, String baseUnit, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).baseUnit(baseUnit).register(registry);
+  }
+
   /**
    * Registers a counter that {@code owner} keeps (it must only grow), read at scrape time. Micrometer holds the owner
    * weakly: pass the object that lives as long as the count, not a lambda nothing else holds.

@@ -66,7 +66,7 @@ class KinesisModeTest {
     assertThat(response.getHeader("Retry-After")).isEqualTo("1");
     assertThat(response.bodyAsJsonObject().getString("error"))
         .isEqualTo("Kinesis did not confirm the event in time, retry later");
-    assertThat(harness.get("/metrics").bodyAsString())
+    assertThat(harness.metrics())
         .contains("tracker_requests_total{outcome=\"ack_timeout\",route=\"event\"} 1.0");
     // The sender backs off after the failures: a call may time out until its pause ends.
     await().atMost(TrackerHarness.PATIENCE).until(() -> harness.get("/event/" + later).statusCode() == 200);
@@ -75,7 +75,7 @@ class KinesisModeTest {
   }
 
   private static double failedRecords() {
-    Matcher matcher = FAILED.matcher(harness.get("/metrics").bodyAsString());
+    Matcher matcher = FAILED.matcher(harness.metrics());
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 }

@@ -56,7 +56,7 @@ class SpoolModeTest {
     harness.startTracker();
 
     assertThat(messageIds(harness.awaitEvents(id, 20))).isEqualTo(acknowledged);
-    assertThat(harness.get("/metrics").bodyAsString()).contains("tracker_spool_replayed_total 20.0");
+    assertThat(harness.metrics()).contains("tracker_spool_replayed_total 20.0");
   }
 
   @Test
@@ -73,7 +73,7 @@ class SpoolModeTest {
 
     assertThat(messageIds(harness.awaitEvents(written.get(0).split("/")[0], 9)))
         .containsExactlyInAnyOrderElementsOf(ids(written.subList(0, 9)));
-    assertThat(harness.get("/metrics").bodyAsString())
+    assertThat(harness.metrics())
         .contains("tracker_spool_replayed_total 9.0", "tracker_spool_skipped_total 1.0");
   }
 
@@ -97,7 +97,7 @@ class SpoolModeTest {
     intact.remove(4);
     assertThat(messageIds(harness.awaitEvents(written.get(0).split("/")[0], 9)))
         .containsExactlyInAnyOrderElementsOf(ids(intact));
-    assertThat(harness.get("/metrics").bodyAsString())
+    assertThat(harness.metrics())
         .contains("tracker_spool_replayed_total 9.0", "tracker_spool_skipped_total 1.0");
   }
 

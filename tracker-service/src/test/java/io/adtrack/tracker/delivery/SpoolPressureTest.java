@@ -106,7 +106,7 @@ class SpoolPressureTest {
           .isGreaterThan(spoolMaxBytes - (2L << 20)).isLessThanOrEqualTo(spoolMaxBytes);
       assertThat(liveWithAll - liveWithAQuarter).as("live heap growth while the backlog grew by three quarters of "
           + "SPOOL_MAX_BYTES (%d -> %d bytes live)", liveWithAQuarter, liveWithAll).isLessThan(spoolMaxBytes / 8);
-      HttpResponse<String> ready = tracker.get("/health/ready");
+      HttpResponse<String> ready = tracker.management("/health/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
       JsonObject spoolCheck = new JsonObject(ready.body()).getJsonObject("checks").getJsonObject("spoolAccepting");
       assertThat(spoolCheck.getBoolean("ok")).isFalse();
@@ -226,7 +226,7 @@ class SpoolPressureTest {
   }
 
   private static JsonObject spoolCheck(TrackerProcess tracker) {
-    return new JsonObject(tracker.get("/health/ready").body()).getJsonObject("checks")
+    return new JsonObject(tracker.management("/health/ready").body()).getJsonObject("checks")
         .getJsonObject("spoolAccepting");
   }
 

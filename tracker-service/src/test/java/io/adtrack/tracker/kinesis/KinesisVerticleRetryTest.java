@@ -101,6 +101,28 @@ class KinesisVerticleRetryTest {
   }
 
   @Test
+  void theOldestUnstoredRecord_agesWhileKinesisRefusesIt_andIsGoneOnceStored() throws Exception {
+    AtomicInteger failuresLeft = new AtomicInteger(Integer.MAX_VALUE);
+    deploy(scripted(request -> failuresLeft.get() > 0
+        ? CompletableFuture.failedFuture(SdkClientException.create("connection refused"))
+        : answer(request, i -> false)));
+    assertThat(buffer.oldestUnstoredAtNanos()).as("nothing accepted").isEqualTo(-1);
+    long accepted = ticker.read();
+    buffer.offer(new PendingRecord("stuck", new byte[] {1}));
+    advanceUntil(() -> calls.size() >= 2);
+
+    ticker.advance(Duration.ofSeconds(90));
+
+    // Taken out of the buffer by the sender, held for its retry: what tracker_buffer_oldest_age_seconds reads.
+    assertThat(buffer.oldestUnstoredAtNanos()).as("the record the sender holds").isEqualTo(accepted);
+    assertThat(ticker.read() - buffer.oldestUnstoredAtNanos()).isGreaterThanOrEqualTo(Duration.ofSeconds(90)
+        .toNanos());
+    failuresLeft.set(0);
+    advanceUntil(() -> buffer.depth() == 0);
+    assertThat(buffer.oldestUnstoredAtNanos()).as("stored: nothing left to age").isEqualTo(-1);
+  }
+
+  @Test
   void onUndeploy_theBufferIsClosed_andWhatItHoldsIsFlushedAtOnce() throws Exception {
     String deployment = deploy(scripted(request -> answer(request, i -> false)));
     for (int i = 0; i < 3; i++) {
@@ -124,9 +146,13 @@ class KinesisVerticleRetryTest {
   }
 
   private String deploy(KinesisApi api) throws Exception {
+    return vertx.deployVerticle(sender(api)).await(30, TimeUnit.SECONDS);
+  }
+
+  private KinesisVerticle sender(KinesisApi api) {
     TrackerConfig.Kinesis settings = new TrackerConfig.Kinesis("stream", LINGER, 1000, 1L << 20, 4);
-    return vertx.deployVerticle(new KinesisVerticle(api, buffer, settings, BACKOFF, Duration.ofSeconds(5),
-        new TrackerMetrics(registry), health, ticker)).await(30, TimeUnit.SECONDS);
+    return new KinesisVerticle(api, buffer, settings, BACKOFF, Duration.ofSeconds(5), new TrackerMetrics(registry),
+        health, ticker);
   }
 
   /** Stores every entry except those whose index {@code refused} picks. */
