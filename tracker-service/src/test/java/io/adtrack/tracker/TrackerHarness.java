@@ -120,6 +120,18 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     }
   }
 
+  /**
+   * Starts another tracker task of the same region: the class's environment on a port of its own, sharing Redis
+   * (through the same proxy), kinesalite and the stream. It stops with the harness.
+   */
+  public TrackerVerticle startSibling() {
+    Map<String, String> siblingEnv = new HashMap<>(env);
+    siblingEnv.put("HTTP_PORT", Integer.toString(FreePorts.next()));
+    TrackerVerticle sibling = tracker(siblingEnv, kinesisProxy.port());
+    vertx.deployVerticle(sibling).await();
+    return sibling;
+  }
+
   /** Stops the tracker the way SIGTERM does (undeploys it: HTTP off, flush, close). */
   public void stopTracker() {
     vertx.undeploy(deployment).await();
@@ -132,6 +144,11 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
 
   public int port() {
     return tracker.httpPort();
+  }
+
+  /** A client of the Redis server itself, not through the proxy. */
+  public Redis redisDirect() {
+    return redisDirect;
   }
 
   public TcpProxy redisProxy() {
@@ -173,7 +190,12 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
-    var request = http.request(method, port(), "localhost", uri).putHeaders(headers);
+    return send(port(), method, uri, headers, body);
+  }
+
+  /** A call to the tracker on {@code port}: this harness's, or a sibling's. */
+  public HttpResponse<Buffer> send(int port, HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    var request = http.request(method, port, "localhost", uri).putHeaders(headers);
     try {
       return (body == null ? request.send() : request.sendBuffer(body)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {
