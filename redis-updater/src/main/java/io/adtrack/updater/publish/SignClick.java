@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * in the process list; it is printed nowhere. The link expires in a day unless told otherwise. Exit code 0: the link
  * is on stdout, alone on its line; 2: usage error, or no valid key.
  */
-final class SignClick {
+public final class SignClick {
 
   static final String COMMAND = "sign-click";
   static final String KEY_VARIABLE = "CLICK_SIGNING_KEY";
@@ -37,8 +37,8 @@ final class SignClick {
   private SignClick() {
   }
 
-  /** {@code args} are those after the command's name. */
-  static int run(String[] args, Environment env, Clock clock, PrintStream out, PrintStream err) {
+  /** The command without System.exit, for tests; {@code args} are those after the command's name. */
+  public static int run(String[] args, Environment env, Clock clock, PrintStream out, PrintStream err) {
     Optional<String> key = env.optional(KEY_VARIABLE);
     if (key.isEmpty() || !ClickSigning.isValidKey(key.get())) {
       err.println(KEY_VARIABLE + " must be set to the program's clickSigningKey (" + ClickSigning.MIN_KEY_LENGTH
