@@ -20,9 +20,12 @@ final class SubstringAutomaton {
   /** Per character of the text, its column in {@link #next}; 0 for every character no pattern uses. */
   private final byte[] column = new byte[ASCII];
   private final int columns;
-  /** {@code next[state * columns + column]}: the state after reading a character in {@code state}. */
+  /**
+   * {@code next[row + column]}: the row of the state after reading a character, a state's row being
+   * {@code state * columns}; rows rather than state numbers spare the scan a multiplication per character.
+   */
   private final int[] next;
-  /** Per state, the kinds of every pattern ending there or at any suffix of it. */
+  /** At a state's row, the kinds of every pattern ending there or at any suffix of it (the rest unused). */
   private final int[] kinds;
   private final int stopKinds;
 
@@ -50,9 +53,9 @@ final class SubstringAutomaton {
     columns = used;
     // The trie: goto[state][column], -1 where the trie has no edge.
     List<int[]> trie = new ArrayList<>();
-    List<Integer> output = new ArrayList<>();
+    List<Integer> outputs = new ArrayList<>();
     trie.add(newRow());
-    output.add(0);
+    outputs.add(0);
     for (int p = 0; p < patterns.size(); p++) {
       int state = 0;
       for (char c : patterns.get(p).toCharArray()) {
@@ -60,47 +63,56 @@ final class SubstringAutomaton {
         if (trie.get(state)[col] < 0) {
           trie.get(state)[col] = trie.size();
           trie.add(newRow());
-          output.add(0);
+          outputs.add(0);
         }
         state = trie.get(state)[col];
       }
-      output.set(state, output.get(state) | kindOf[p]);
+      outputs.set(state, outputs.get(state) | kindOf[p]);
     }
     int states = trie.size();
-    next = new int[states * columns];
-    kinds = new int[states];
+    int[] move = new int[states * columns];
+    int[] output = new int[states];
     int[] fail = new int[states];
     // Breadth first, so a state's failure target is complete before the state itself: missing edges borrow the
     // failure target's, which turns the trie into a DFA; kinds collect along the failure chain.
     Queue<Integer> queue = new ArrayDeque<>();
     for (int col = 0; col < columns; col++) {
       int child = trie.get(0)[col];
-      next[col] = Math.max(child, 0);
+      move[col] = Math.max(child, 0);
       if (child > 0) {
         fail[child] = 0;
         queue.add(child);
       }
     }
-    kinds[0] = output.get(0);
+    output[0] = outputs.get(0);
     while (!queue.isEmpty()) {
       int state = queue.remove();
-      kinds[state] = output.get(state) | kinds[fail[state]];
+      output[state] = outputs.get(state) | output[fail[state]];
       for (int col = 0; col < columns; col++) {
         int child = trie.get(state)[col];
         if (child > 0) {
-          fail[child] = next[fail[state] * columns + col];
-          next[state * columns + col] = child;
+          fail[child] = move[fail[state] * columns + col];
+          move[state * columns + col] = child;
           queue.add(child);
         } else {
-          next[state * columns + col] = next[fail[state] * columns + col];
+          move[state * columns + col] = move[fail[state] * columns + col];
         }
       }
+    }
+    // The same table by rows, for the scan.
+    next = new int[states * columns];
+    kinds = new int[states * columns];
+    for (int state = 0; state < states; state++) {
+      for (int col = 0; col < columns; col++) {
+        next[state * columns + col] = move[state * columns + col] * columns;
+      }
+      kinds[state * columns] = output[state];
     }
   }
 
   /** The kinds of the patterns occurring in {@code text}, compared case-insensitively. */
   int scan(String text) {
-    int state = 0;
+    int row = 0;
     int found = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -108,8 +120,8 @@ final class SubstringAutomaton {
         c = (char) (c + ('a' - 'A'));
       }
       // A character no pattern uses (non-ASCII included) ends every partial match: back to the root.
-      state = c < ASCII ? next[state * columns + column[c]] : 0;
-      found |= kinds[state];
+      row = c < ASCII ? next[row + column[c]] : 0;
+      found |= kinds[row];
       if ((found & stopKinds) == stopKinds && stopKinds != 0) {
         return found;
       }
@@ -119,7 +131,7 @@ final class SubstringAutomaton {
 
   /** States of the automaton, for the start-up log and tests. */
   int states() {
-    return kinds.length;
+    return kinds.length / columns;
   }
 
   private int[] newRow() {
