@@ -262,6 +262,22 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     return await().atMost(PATIENCE).until(() -> eventsOf(programId), events -> events.size() >= count);
   }
 
+  /**
+   * The program's events once everything called before is on the stream: a person's call on a marker program goes
+   * last, and once its event is there, anything the calls before it put into the buffer would be there too.
+   */
+  public List<TrackingEvent> eventsOnceSettled(String programId) {
+    String marker = uniqueId("marker");
+    storeProgram(program(marker, 1, Map.of()));
+    MultiMap person = MultiMap.caseInsensitiveMultiMap().add("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; "
+        + "rv:133.0) Gecko/20100101 Firefox/133.0");
+    if (get("/event/" + marker, person).statusCode() != 200) {
+      throw new AssertionError("the marker call was refused");
+    }
+    awaitEvents(marker, 1);
+    return eventsOf(programId);
+  }
+
   public List<TrackingEvent> eventsOf(String programId) {
     return events().stream().filter(e -> e.getProgramId().equals(programId)).toList();
   }

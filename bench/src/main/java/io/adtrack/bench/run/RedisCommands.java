@@ -17,9 +17,10 @@ record RedisCommands(long hgetall, long total) {
 
   /** {@code cmdstat_hgetall:calls=123,usec=...}: the calls, 0 when the command never ran. */
   private static long calls(String info, String prefix) {
-    return info.lines().filter(line -> line.startsWith(prefix)).findFirst()
-        .map(line -> Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")))))
-        .orElse(0L);
+    return info.lines().filter(line -> line.startsWith(prefix)).findFirst().map(line -> {
+      int from = line.indexOf("calls=") + "calls=".length();
+      return Long.parseLong(line.substring(from, line.indexOf(',', from)));
+    }).orElse(0L);
   }
 
   private static long field(String info, String prefix) {

@@ -91,7 +91,8 @@ public final class PublishPrograms {
       PrintStream err) throws InterruptedException {
     if (args.length != 1) {
       err.println("usage: PublishPrograms <programs.json>   (a JSON array of program documents, or one per line)");
-      err.println("       PublishPrograms sign-click <tracker URL> <programId> [name=value ...]   (a signed click link)");
+      err.println("       PublishPrograms sign-click <tracker URL> <programId> [name=value ...]"
+          + "   (a signed click link)");
       err.println("env: CORE_DATA_STREAM (default core-data-updates); the AWS SDK's AWS_REGION, "
           + "AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL, and credentials");
       return EXIT_INVALID;

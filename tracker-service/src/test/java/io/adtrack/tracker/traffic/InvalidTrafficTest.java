@@ -14,7 +14,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -100,7 +99,7 @@ class InvalidTrafficTest {
 
     Answers answers = callAsBotsPrefetchersAndAPerson();
 
-    assertThat(streamOnceSettled()).extracting(TrackingEvent::getMessageId).containsExactly(answers.person());
+    assertThat(harness.eventsOnceSettled(id)).extracting(TrackingEvent::getMessageId).containsExactly(answers.person());
     assertThat(harness.get("/metrics").bodyAsString())
         .containsPattern("tracker_invalid_traffic_total\\{action=\"dropped\",reason=\"bot\",route=\"event\"} 2")
         .containsPattern("tracker_invalid_traffic_total\\{action=\"dropped\",reason=\"prefetch\",route=\"click\"} 1")
@@ -121,18 +120,6 @@ class InvalidTrafficTest {
         .containsExactlyInAnyOrder(
             Tuple.tuple(GOOGLEBOT, InvalidTraffic.INVALID_TRAFFIC_NONE),
             Tuple.tuple("Acme-Probe/2.0", InvalidTraffic.BOT));
-  }
-
-  /**
-   * The program's events, once a later event of a person (on another program) is on the stream: anything the calls
-   * before it put into the buffer would be there too.
-   */
-  private List<TrackingEvent> streamOnceSettled() {
-    String marker = uniqueId("marker");
-    harness.storeProgram(program(marker, 1, Map.of()));
-    assertThat(harness.get("/event/" + marker, userAgent(BROWSER)).statusCode()).isEqualTo(200);
-    harness.awaitEvents(marker, 1);
-    return harness.eventsOf(id);
   }
 
   static MultiMap userAgent(String userAgent) {
