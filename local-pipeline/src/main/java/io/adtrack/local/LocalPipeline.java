@@ -426,6 +426,7 @@ public final class LocalPipeline implements AutoCloseable {
         "  curl -s -X POST " + tracker + "/events -H 'Content-Type: application/json' -d '[{\"programId\":\"" + id
             + "\",\"type\":\"event\",\"params\":{\"k\":\"v\"}},{\"programId\":\"" + id + "\",\"type\":\"click\"}]'",
         "  curl -s " + tracker + "/metrics | grep -v '^#' | head -20",
+        "  (curl's own User-Agent counts as a bot's: its events carry invalidTraffic=BOT; try -A 'Mozilla/5.0 ...')",
         "  ./program-events " + id + " --local" + (config.dynamoDbPort() == 8000 ? "" : "   (with DYNAMODB_PORT="
             + config.dynamoDbPort() + ")"),
         "  aws dynamodb query --endpoint-url " + dynamo + " --region " + LocalPipelineConfig.REGION
