@@ -24,7 +24,6 @@ public final class TrackerMetrics implements CacheStats, InvalidTrafficStats {
       .filter(reason -> reason != InvalidTraffic.INVALID_TRAFFIC_NONE && reason != InvalidTraffic.UNRECOGNIZED)
       .toList();
 
-
   private final MeterRegistry registry;
   private final Counter[][] requests = new Counter[Route.values().length][Outcome.values().length];
   private final Counter cacheHits;
