@@ -24,7 +24,11 @@ import org.slf4j.LoggerFactory;
 final class UserAgentBench {
 
   private static final Logger LOG = LoggerFactory.getLogger(UserAgentBench.class);
-  /** The automaton against a contains per pattern, the cheaper of the two loops it replaces, on the same user agent. */
+  /**
+   * The automaton against a contains per pattern, the cheaper of the two loops it replaces, on the same browser's
+   * user agent. Only people's user agents count: on a bot's, the loop stops at the first pattern that matches, so its
+   * time says where that pattern stands in the list rather than what matching costs.
+   */
   private static final double TARGET_RATIO = 0.5;
 
   private final BenchOptions options;
@@ -60,14 +64,18 @@ final class UserAgentBench {
     for (Map.Entry<String, Map<String, double[]>> entry : byUserAgent.entrySet()) {
       Map<String, double[]> methods = entry.getValue();
       double[] automaton = methods.get("automaton");
+      double ratio = automaton[0] / methods.get("containsPerPattern")[0];
       worst = Math.max(worst, automaton[0]);
-      worstRatio = Math.max(worstRatio, automaton[0] / methods.get("containsPerPattern")[0]);
+      if (UserAgentMatching.BROWSERS.contains(entry.getKey())) {
+        worstRatio = Math.max(worstRatio, ratio);
+      }
       rows.add(List.of("`" + entry.getKey() + "` (" + UserAgentMatching.USER_AGENTS.get(entry.getKey()).length()
               + " chars)", ns(automaton), ns(methods.get("regexPerPattern")), ns(methods.get("containsPerPattern")),
-          Report.f1(methods.get("regexPerPattern")[0] / automaton[0]) + "x"));
+          Report.pct(ratio), Report.f1(methods.get("regexPerPattern")[0] / automaton[0]) + "x"));
     }
     LOG.info("UA matching: worst {} ns per call", Report.f1(worst));
-    report.target("Bot user-agent matching per call", "<= 0.5x a contains per pattern (same run, same user agent)",
+    report.target("Bot user-agent matching per call",
+        "<= 0.5x a contains per pattern on a browser's user agent (same run)",
         Report.pct(worstRatio) + " of it at worst; slowest user agent " + Report.f0(worst) + " ns",
         worstRatio <= TARGET_RATIO);
     report.section("Bot user-agent matching (JMH)")
@@ -76,8 +84,10 @@ final class UserAgentBench {
             + "replaces: a precompiled case-insensitive regex per pattern, and `contains` per pattern over the "
             + "lower-cased user agent. JMH, one fork, average time per call, ± the 99.9 % confidence interval. "
             + "Results: `" + options.root().relativize(results) + "`.")
+        .paragraph("The target counts the browsers' user agents only: on a bot's, both loops stop at the first "
+            + "pattern that matches, so their time there depends on where that pattern stands in the list.")
         .table(List.of("user agent", "automaton ns", "regex per pattern ns", "contains per pattern ns",
-            "regex / automaton"), rows);
+            "automaton / contains", "regex / automaton"), rows);
   }
 
   private static String ns(double[] scoreAndError) {
