@@ -225,7 +225,8 @@ class PipelineIT {
       assertThat(item.get("params").m()).containsOnlyKeys("slot");
     });
     assertThat(link.toString()).doesNotContain(key);
-    assertThat(logs.list).isNotEmpty().allSatisfy(line -> assertThat(line.getFormattedMessage()).doesNotContain(key));
+    assertThat(captured(logs)).isNotEmpty()
+        .allSatisfy(line -> assertThat(line.getFormattedMessage()).doesNotContain(key));
   }
 
   @Test
@@ -314,7 +315,7 @@ class PipelineIT {
         pipeline.consumerPoller().checkpoint(record.shardId()).orElse("0");
     assertThat(poison).allSatisfy(record -> assertThat(new BigInteger(checkpoint.apply(record)))
         .isGreaterThanOrEqualTo(new BigInteger(record.sequenceNumber())));
-    Set<String> logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toSet());
+    Set<String> logged = captured(logs).stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toSet());
     assertThat(poison).allSatisfy(record -> assertThat(logged)
         .anyMatch(message -> message.contains(record.sequenceNumber()) && message.toLowerCase().contains("poison")));
     assertThat(pipeline.consumerPoller().stats().recordsSkipped()).isEqualTo(skippedBefore);
@@ -352,5 +353,12 @@ class PipelineIT {
     appender.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
     return appender;
+  }
+
+  /** A copy of the lines captured so far, taken under the appender's lock: other threads keep logging meanwhile. */
+  private static List<ILoggingEvent> captured(ListAppender<ILoggingEvent> logs) {
+    synchronized (logs) {
+      return List.copyOf(logs.list);
+    }
   }
 }
