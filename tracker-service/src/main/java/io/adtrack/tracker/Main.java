@@ -59,6 +59,9 @@ public final class Main {
         + "ACK_AFTER={}: {}", tracker.httpPort(), config.http().instances(), tracker.managementPort(),
         config.redis().url(), tracker.kinesisTarget(), config.delivery().ackAfter().name().toLowerCase(Locale.ROOT),
         tracker.deliveryDescription());
+    LOG.info("Invalid traffic: {} (INVALID_TRAFFIC), duplicate clicks within {} s, bots: {}",
+        config.invalidTraffic().mode().name().toLowerCase(Locale.ROOT),
+        config.invalidTraffic().clickDedup().toSeconds(), tracker.botPatterns());
   }
 
   private static void shutdown(Vertx vertx, String deployment, TrackerConfig config) {

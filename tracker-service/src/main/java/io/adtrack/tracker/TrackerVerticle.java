@@ -22,6 +22,9 @@ import io.adtrack.tracker.metrics.TrackerMetrics;
 import io.adtrack.tracker.redis.RedisProgramSource;
 import io.adtrack.tracker.redis.RedisVerticle;
 import io.adtrack.tracker.redis.SubscriptionState;
+import io.adtrack.tracker.traffic.BotUserAgents;
+import io.adtrack.tracker.traffic.ClickDeduplicator;
+import io.adtrack.tracker.traffic.TrafficClassifier;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -72,6 +75,7 @@ public final class TrackerVerticle extends VerticleBase {
   private final KinesisConnection kinesis;
   /** The spool opened at construction (ACK_AFTER=spool), null in the other modes. */
   private final SpoolDirectory.Opened spool;
+  private final BotUserAgents bots;
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
   private final RejectionDigest rejections = new RejectionDigest();
   private volatile ManagementVerticle management;
@@ -79,16 +83,18 @@ public final class TrackerVerticle extends VerticleBase {
   private DeliveryPath delivery;
 
   /**
-   * Builds the Kinesis client on the caller's thread, from the environment as the AWS SDK reads it, and opens the
-   * spool (blocking while it scans an earlier process' spool; the caller is Main's thread or a test's, not an event
-   * loop).
+   * Reads the bot patterns and builds the Kinesis client on the caller's thread, the latter from the environment as
+   * the AWS SDK reads it, and opens the spool (blocking while it scans an earlier process' spool; the caller is
+   * Main's thread or a test's, not an event loop).
    *
+   * @throws io.adtrack.conventions.ConfigurationException naming BOT_UA_FILE when that file is unreadable or invalid
    * @throws software.amazon.awssdk.core.exception.SdkClientException when the SDK finds a malformed endpoint override
    * @throws io.adtrack.conventions.ConfigurationException             naming SPOOL_DIR when the spool cannot be
    *                                                                   opened there
    */
   public TrackerVerticle(TrackerConfig config) {
     this.config = config;
+    this.bots = BotUserAgents.load(config.invalidTraffic().botUaFile());
     this.kinesis = KinesisConnection.open(config.kinesis());
     try {
       this.spool = config.delivery().ackAfter() == AckAfter.SPOOL
@@ -111,12 +117,16 @@ public final class TrackerVerticle extends VerticleBase {
     KinesisHealth kinesisHealth = new KinesisHealth();
     delivery = DeliveryPath.of(config, spool, vertx, kinesisHealth, ticker);
     Readiness readiness = new Readiness(subscription, delivery.sink());
-    EventIntake intake = new EventIntake(cache, delivery.sink(), metrics, rejections);
+    EventIntake intake = new EventIntake(cache, delivery.sink(), metrics, trafficClassifier(metrics), rejections);
     TrackerConfig.Clients clientSettings = config.clients();
     ClientReader clients = new ClientReader(clientSettings.trustedProxies(), clientSettings.ipAnonymization(),
         clientSettings.refererDetail());
     delivery.bindMetrics(metrics);
     metrics.gauge("tracker.cache.size", "Entries in L1 (programs, unknown ids, tombstones)", cache::size);
+    metrics.gauge("tracker.cache.unknown.ids", "Entries in L1 for ids Redis did not know (NEGATIVE_CACHE_MAX_ENTRIES)",
+        cache::unknownSize);
+    metrics.gauge("tracker.redis.lookups.in.flight", "Redis lookups of uncached ids under way (capped by "
+        + "REDIS_MAX_MISSES_IN_FLIGHT)", cache::loadsInFlight);
     management = new ManagementVerticle(config.management().port(), readiness, registry);
     vertx.setPeriodic(REJECTION_DIGEST_INTERVAL.toMillis(), id -> rejections.flush());
 
@@ -144,6 +154,18 @@ public final class TrackerVerticle extends VerticleBase {
   public Future<?> stop() {
     rejections.flush();
     return closeClients();
+  }
+
+  /** What the bot patterns are, for the start-up log. */
+  public String botPatterns() {
+    return bots.describe();
+  }
+
+  private TrafficClassifier trafficClassifier(TrackerMetrics metrics) {
+    TrackerConfig.InvalidTraffic settings = config.invalidTraffic();
+    ClickDeduplicator clicks = settings.clickDedup().isZero() ? null
+        : new ClickDeduplicator(commands, settings.clickDedup(), config.redis().timeout(), metrics);
+    return new TrafficClassifier(bots, clicks, settings.mode(), metrics);
   }
 
   /** The public port bound (the configured one, or the one the OS chose for port 0); -1 before the start. */

@@ -1,8 +1,10 @@
 package io.adtrack.tracker.event;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.InvalidTraffic;
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.tracker.cache.CoreDataUnavailableException;
+import io.adtrack.tracker.cache.LookupsSaturatedException;
 import io.adtrack.tracker.cache.ProgramCache;
 import io.adtrack.tracker.cache.ProgramEntry;
 import io.adtrack.tracker.metrics.Outcome;
@@ -13,6 +15,8 @@ import io.adtrack.tracker.program.Program;
 import io.adtrack.tracker.sink.EventSink;
 import io.adtrack.tracker.sink.Offer;
 import io.adtrack.tracker.support.LogThrottle;
+import io.adtrack.tracker.traffic.TrafficClassifier;
+import io.adtrack.tracker.traffic.TrafficSignals;
 import io.adtrack.tracker.validation.CallParameters;
 import io.adtrack.tracker.validation.CallValidation;
 import io.adtrack.tracker.validation.Rejection;
@@ -26,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The path every tracking call takes, whatever its route: look the program up (L1, else Redis), validate the call
- * against it, map it to a {@link TrackingEvent} and offer that to the {@link EventSink}. A call ends once the sink
- * has decided: at once in memory mode, once the spool wrote the event, or once Kinesis stored it. Every ending is
- * counted; a refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP
+ * against it, classify it ({@link TrafficClassifier}: did a person make it?), map it to a {@link TrackingEvent} and
+ * offer that to the {@link EventSink}, unless INVALID_TRAFFIC=drop keeps traffic no person made out. A call ends once
+ * the sink has decided: at once in memory mode, once the spool wrote the event, or once Kinesis stored it. Every
+ * ending is counted; a refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP
  * verticle instances; thread-safe.
  */
 public final class EventIntake {
@@ -38,35 +43,44 @@ public final class EventIntake {
   private final ProgramCache cache;
   private final EventSink sink;
   private final TrackerMetrics metrics;
+  private final TrafficClassifier traffic;
   private final RejectionDigest rejections;
   private final LogThrottle errorLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle saturatedLog = new LogThrottle(Duration.ofSeconds(10));
 
-  public EventIntake(ProgramCache cache, EventSink sink, TrackerMetrics metrics, RejectionDigest rejections) {
+  public EventIntake(ProgramCache cache, EventSink sink, TrackerMetrics metrics, TrafficClassifier traffic,
+      RejectionDigest rejections) {
     this.cache = cache;
     this.sink = sink;
     this.metrics = metrics;
+    this.traffic = traffic;
     this.rejections = rejections;
   }
 
   /**
-   * Tracks one call. Completes on {@code context}: at once when L1 holds the program and the sink decides at once,
-   * otherwise once Redis answered and the sink decided. Never fails: every ending is a {@link TrackResult}. With
-   * {@link Recording#ANSWER_ONLY} a valid call ends as accepted without its event being offered.
+   * Tracks one call. Completes at once when L1 holds the program, the call needs no duplicate-click check and the
+   * sink decides at once; otherwise on {@code context} once Redis answered and the sink decided. Never fails: every
+   * ending is a {@link TrackResult}. With {@link Recording#ANSWER_ONLY} a valid call ends as accepted, unclassified,
+   * without its event being offered.
+   *
+   * @param signals what the call tells about whether a person made it, read before privacy removed anything
    */
   public Future<TrackResult> track(Context context, Route route, EventType type, String programId,
-      CallParameters call, ClientInfo client, Recording recording) {
+      CallParameters call, ClientInfo client, TrafficSignals signals, Recording recording) {
     Rejection badId = CallValidation.checkProgramId(programId);
     if (badId != null) {
-      return counted(route, null, new TrackResult.Rejected(badId));
+      return Future.succeededFuture(count(route, null, new TrackResult.Rejected(badId)));
     }
+    Call accepted = new Call(context, route, type, programId, call, client, signals, recording);
     ProgramEntry entry = cache.cached(programId);
     if (entry != null) {
-      return decide(entry, programId, route, type, call, client, recording);
+      return decide(entry, accepted).map(result -> count(route, programId, result));
     }
     return Future.fromCompletionStage(cache.load(programId), context)
         .transform(loaded -> loaded.succeeded()
-            ? decide(loaded.result(), programId, route, type, call, client, recording)
-            : counted(route, programId, loadFailed(loaded.cause())));
+            ? decide(loaded.result(), accepted)
+            : Future.succeededFuture(loadFailed(loaded.cause())))
+        .map(result -> count(route, programId, result));
   }
 
   /**
@@ -78,32 +92,53 @@ public final class EventIntake {
         new TrackResult.Rejected(rejection));
   }
 
-  private Future<TrackResult> decide(ProgramEntry entry, String programId, Route route, EventType type,
-      CallParameters call, ClientInfo client, Recording recording) {
+  /** A call on its way through the intake. */
+  private record Call(Context context, Route route, EventType type, String programId, CallParameters parameters,
+      ClientInfo client, TrafficSignals signals, Recording recording) {
+  }
+
+  /** Validates the call against what L1 or Redis said; classifies it only once it is valid. */
+  private Future<TrackResult> decide(ProgramEntry entry, Call call) {
     if (!(entry instanceof ProgramEntry.Known known)) {
-      return counted(route, programId,
-          new TrackResult.Rejected(Rejection.notFound("unknown program " + programId)));
+      return rejected(Rejection.notFound("unknown program " + call.programId()));
     }
     Program program = known.program();
     long receivedAt = System.currentTimeMillis();
-    Rejection rejection = CallValidation.checkAgainst(program, call, Instant.ofEpochMilli(receivedAt));
+    Instant now = Instant.ofEpochMilli(receivedAt);
+    CallParameters parameters = call.parameters();
+    Rejection rejection = CallValidation.checkAgainst(program, parameters, now);
     if (rejection != null) {
-      return counted(route, programId, new TrackResult.Rejected(rejection));
+      return rejected(rejection);
     }
-    if (route == Route.CLICK && program.landingUrl().isEmpty()) {
-      return counted(route, programId, new TrackResult.Rejected(
-          Rejection.notFound("program " + programId + " has no landing URL")));
+    if (call.type() == EventType.CLICK && program.clickSigningKey().isPresent()) {
+      rejection = call.route() == Route.CLICK ? CallValidation.checkClickSignature(program, parameters, now)
+          : Rejection.forbidden("clicks of program " + program.programId() + " come through signed /click links only");
+      if (rejection != null) {
+        return rejected(rejection);
+      }
+      parameters = parameters.withoutSignature();
     }
-    TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, type, program, call, client);
-    if (recording == Recording.ANSWER_ONLY) {
-      return counted(route, programId, new TrackResult.Accepted(event, program, false));
+    if (call.route() == Route.CLICK && program.landingUrl().isEmpty()) {
+      return rejected(Rejection.notFound("program " + call.programId() + " has no landing URL"));
     }
-    Future<Offer> offered = sink.offer(event.getMessageId(), event.toByteArray());
-    if (offered.succeeded()) {
-      // Decided at once (memory mode, or a refusal): no second future for the mapping.
-      return counted(route, programId, afterOffer(offered.result(), event, program));
+    CallParameters checked = parameters;
+    if (call.recording() == Recording.ANSWER_ONLY) {
+      TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, call.type(), program, checked,
+          call.client(), InvalidTraffic.INVALID_TRAFFIC_NONE);
+      return Future.succeededFuture(new TrackResult.Accepted(event, program, false));
     }
-    return offered.map(offer -> count(route, programId, afterOffer(offer, event, program)));
+    return traffic.classify(call.context(), call.type(), program.programId(), call.signals())
+        .compose(reason -> record(call, program, checked, receivedAt, reason));
+  }
+
+  private Future<TrackResult> record(Call call, Program program, CallParameters parameters, long receivedAt,
+      InvalidTraffic reason) {
+    TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, call.type(), program, parameters,
+        call.client(), reason);
+    if (!traffic.forwards(call.route(), reason)) {
+      return Future.succeededFuture(new TrackResult.Accepted(event, program, false));
+    }
+    return sink.offer(event.getMessageId(), event.toByteArray()).map(offer -> afterOffer(offer, event, program));
   }
 
   private static TrackResult afterOffer(Offer offer, TrackingEvent event, Program program) {
@@ -118,9 +153,20 @@ public final class EventIntake {
     };
   }
 
+  private static Future<TrackResult> rejected(Rejection rejection) {
+    return Future.succeededFuture(new TrackResult.Rejected(rejection));
+  }
+
   private TrackResult loadFailed(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
+    if (cause instanceof LookupsSaturatedException) {
+      if (saturatedLog.tryAcquire()) {
+        LOG.warn("{} program lookups waiting for Redis already: answering misses 503 ({} similar not logged)",
+            cache.loadsInFlight(), saturatedLog.takeSuppressed());
+      }
+      return new TrackResult.Unavailable(Outcome.LOOKUPS_SATURATED, "too many program lookups in flight, retry later");
+    }
     if (cause instanceof CoreDataUnavailableException unavailable) {
       // Logged (throttled) where it happened, in the Redis source.
       return new TrackResult.Unavailable(Outcome.CORE_DATA_UNAVAILABLE,
@@ -132,10 +178,6 @@ public final class EventIntake {
     return cause instanceof MalformedCoreDataException
         ? new TrackResult.Failed("core data of this program is malformed")
         : new TrackResult.Failed("internal error");
-  }
-
-  private Future<TrackResult> counted(Route route, String programId, TrackResult result) {
-    return Future.succeededFuture(count(route, programId, result));
   }
 
   /** Counts a call's ending; a refusal is told to the digest when the call named a well-formed program id. */

@@ -7,6 +7,7 @@ import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
 import io.adtrack.tracker.client.IpAnonymization;
 import io.adtrack.tracker.client.RefererDetail;
+import io.adtrack.tracker.traffic.InvalidTrafficMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,10 @@ class TrackerConfigTest {
     assertThat(config.delivery()).as("the spool in the tracker's own directory, 1 GiB, no fsync")
         .isEqualTo(new TrackerConfig.Delivery(AckAfter.SPOOL, Duration.ofSeconds(2), Optional.empty(), 1L << 30,
             Duration.ZERO));
+    assertThat(config.invalidTraffic()).isEqualTo(new TrackerConfig.InvalidTraffic(InvalidTrafficMode.FLAG,
+        Optional.empty(), Duration.ofSeconds(10)));
+    assertThat(config.cache().negativeMaxEntries()).isEqualTo(10_000);
+    assertThat(config.cache().maxMissesInFlight()).isEqualTo(128);
   }
 
   @Test
@@ -57,7 +62,10 @@ class TrackerConfigTest {
         Map.entry("CORS_ALLOWED_ORIGINS", "https://publisher.example"), Map.entry("TRUSTED_PROXIES", "2"),
         Map.entry("IP_ANONYMIZATION", "Drop"), Map.entry("REFERER_DETAIL", "origin"),
         Map.entry("ACK_AFTER", "kinesis"), Map.entry("ACK_TIMEOUT_MS", "750"), Map.entry("SPOOL_DIR", "/var/spool/x"),
-        Map.entry("SPOOL_MAX_BYTES", "2097152"), Map.entry("SPOOL_FSYNC_MS", "10")));
+        Map.entry("SPOOL_MAX_BYTES", "2097152"), Map.entry("SPOOL_FSYNC_MS", "10"),
+        Map.entry("NEGATIVE_CACHE_MAX_ENTRIES", "5"), Map.entry("REDIS_MAX_MISSES_IN_FLIGHT", "3"),
+        Map.entry("INVALID_TRAFFIC", "drop"), Map.entry("BOT_UA_FILE", "/etc/adtrack/bots.txt"),
+        Map.entry("CLICK_DEDUP_SECONDS", "0")));
 
     assertThat(config.http()).isEqualTo(new TrackerConfig.Http(9080, 3, 2048, 7,
         new CorsOrigins(List.of("https://publisher.example"))));
@@ -65,10 +73,13 @@ class TrackerConfigTest {
     assertThat(config.clients()).isEqualTo(new TrackerConfig.Clients(2, IpAnonymization.DROP, RefererDetail.ORIGIN));
     assertThat(config.redis().url().tls()).isTrue();
     assertThat(config.redis().timeout()).isEqualTo(Duration.ofMillis(250));
-    assertThat(config.cache()).isEqualTo(new TrackerConfig.Cache(10, Duration.ofMinutes(1), Duration.ofSeconds(2)));
+    assertThat(config.cache()).isEqualTo(new TrackerConfig.Cache(10, Duration.ofMinutes(1), Duration.ofSeconds(2), 5,
+        3));
     assertThat(config.kinesis()).isEqualTo(new TrackerConfig.Kinesis("events-eu", Duration.ZERO, 40, 2L << 20, 2));
     assertThat(config.shutdownTimeout()).hasSeconds(9);
     assertThat(config.peers()).isEqualTo(new TrackerConfig.Peers("core-eu", "table-eu"));
+    assertThat(config.invalidTraffic()).isEqualTo(new TrackerConfig.InvalidTraffic(InvalidTrafficMode.DROP,
+        Optional.of(Path.of("/etc/adtrack/bots.txt")), Duration.ZERO));
     assertThat(config.delivery()).isEqualTo(new TrackerConfig.Delivery(AckAfter.KINESIS, Duration.ofMillis(750),
         Optional.of(Path.of("/var/spool/x")), 2L << 20, Duration.ofMillis(10)));
   }
@@ -129,5 +140,7 @@ class TrackerConfigTest {
         .hasMessage("ACK_AFTER=disk is not one of [spool, kinesis, memory]");
     assertThatThrownBy(() -> read(Map.of("SPOOL_MAX_BYTES", "1000")))
         .hasMessage("SPOOL_MAX_BYTES=1000 is out of range [1048576, 1099511627776]");
+    assertThatThrownBy(() -> read(Map.of("INVALID_TRAFFIC", "block")))
+        .hasMessage("INVALID_TRAFFIC=block is not one of [flag, drop]");
   }
 }
