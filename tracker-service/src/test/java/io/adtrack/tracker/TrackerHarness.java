@@ -23,9 +23,11 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +59,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   private TcpProxy kinesisProxy;
   private String stream;
   private Path spoolDir;
+  private final List<Path> siblingSpoolDirs = new ArrayList<>();
   private Vertx vertx;
   private Redis redisDirect;
   private WebClient http;
@@ -130,12 +133,20 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   /**
-   * Starts another tracker task of the same region: the class's environment on a port of its own, sharing Redis
-   * (through the same proxy), kinesalite and the stream. It stops with the harness.
+   * Starts another tracker task of the same region: the class's environment on a port of its own, with a spool
+   * directory of its own (a task's disk is its own), sharing Redis (through the same proxy), kinesalite and the
+   * stream. It stops with the harness.
    */
   public TrackerVerticle startSibling() {
     Map<String, String> siblingEnv = new HashMap<>(env);
     siblingEnv.put("HTTP_PORT", Integer.toString(FreePorts.next()));
+    try {
+      Path siblingSpool = Files.createTempDirectory("tracker-harness-sibling-spool-");
+      siblingSpoolDirs.add(siblingSpool);
+      siblingEnv.put("SPOOL_DIR", siblingSpool.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     TrackerVerticle sibling = tracker(siblingEnv, kinesisProxy.port());
     vertx.deployVerticle(sibling).await();
     return sibling;
@@ -348,6 +359,9 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
       redisProxy.close();
       redisServer.close();
       deleteRecursively(spoolDir);
+      for (Path sibling : siblingSpoolDirs) {
+        deleteRecursively(sibling);
+      }
     }
   }
 
