@@ -23,15 +23,24 @@ RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -pl tracker-service -am package -DskipTests="$SKIP_TESTS" -Dexec.skip="$SKIP_TESTS"
 
 FROM eclipse-temurin:17-jre AS runtime
-# A fixed numeric non-root user, so a platform can verify runAsNonRoot.
+# A fixed numeric non-root user, so a platform can verify runAsNonRoot. The spool's directory belongs to it: a volume
+# mounted there (the task's ephemeral storage) takes the ownership declared here, and otherwise would be root's 0755.
 RUN groupadd --system --gid 10001 tracker \
-    && useradd --system --uid 10001 --gid tracker --no-create-home --home-dir /app --shell /usr/sbin/nologin tracker
+    && useradd --system --uid 10001 --gid tracker --no-create-home --home-dir /app --shell /usr/sbin/nologin tracker \
+    && mkdir -p /var/spool/adtrack \
+    && chown 10001:10001 /var/spool/adtrack
 WORKDIR /app
 COPY --from=build /src/tracker-service/target/tracker-service.jar /app/tracker-service.jar
 USER 10001:10001
 # Tracking calls on HTTP_PORT; health and metrics on MANAGEMENT_PORT, a port of their own off the public path.
 ENV HTTP_PORT=8080
 ENV MANAGEMENT_PORT=8081
+# ACK_AFTER=spool (the default): an event is answered once it is appended here, so it outlives a crash of the JVM and
+# a restart of the container. The task definition mounts a volume on the task's ephemeral storage at this path; ECS
+# gives a volume the ownership and mode of the image's directory when the image declares it a VOLUME. /tmp too: the
+# root file system is read-only in the task, and the JVM and Netty write there.
+ENV SPOOL_DIR=/var/spool/adtrack
+VOLUME ["/var/spool/adtrack", "/tmp"]
 # glibc would give each busy thread its own malloc arena (64 MiB each, reserved): two are plenty for a JVM.
 ENV MALLOC_ARENA_MAX=2
 EXPOSE 8080 8081
@@ -40,7 +49,7 @@ EXPOSE 8080 8081
 # dockerfilelint 1.8.0 rejects it, and three misses 15 s apart outlast the tracker's start by far anyway.
 HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-8081} && printf 'GET /health/live HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-# Exec form: java is PID 1 and gets SIGTERM itself, so the tracker flushes its Kinesis buffer before exiting. Heap
+# Exec form: java is PID 1 and gets SIGTERM itself, so the tracker sends its spool to Kinesis before exiting. Heap
 # capped as a share of the container's memory limit (room for the worst case: a full L1 cache and a full producer
 # buffer), leaving the rest for Netty's direct buffers, metaspace and threads. The serial collector: on the 1 vCPU
 # task the JVM would pick it itself, G1's concurrent machinery has no second core to use, and its own structures cost

@@ -55,7 +55,10 @@ final class SecurityContract {
       "AWS::S3::Bucket", new Store("BucketEncryption; a bucket policy refuses requests without TLS",
           SecurityContract::s3Bucket),
       "AWS::EFS::FileSystem", new Store("Encrypted; every task mounting it uses TLS (TransitEncryption)",
-          SecurityContract::efsFileSystem));
+          SecurityContract::efsFileSystem),
+      "AWS::ECS::TaskDefinition", new Store("the tracker's spool (events not yet in Kinesis) and /tmp are bind mounts "
+          + "on the task's Fargate ephemeral storage, which Fargate encrypts (AES-256, platform 1.4.0 and later) and "
+          + "deletes with the task; nothing leaves the task", SecurityContract::taskStorage));
 
   /** Types that hold no data of their own, each with the reason. */
   static final Map<String, String> HOLDS_NO_DATA = merge(
@@ -74,8 +77,6 @@ final class SecurityContract {
       holdNoData("monitoring configuration: alarm names, thresholds, states, saved query texts",
           "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::SNS::Topic", "AWS::SNS::Subscription",
           "AWS::Logs::QueryDefinition"),
-      holdNoData("the tasks' scratch space is Fargate ephemeral storage, which Fargate encrypts, and goes with the "
-          + "task", "AWS::ECS::TaskDefinition"),
       holdNoData("code lives in the artifact bucket; Lambda encrypts the environment at rest (aws/lambda)",
           "AWS::Lambda::Function"),
       holdNoData("edge filtering: rules, their attachment and where to log; what WAF logs lands in a log group",
@@ -359,6 +360,44 @@ final class SecurityContract {
             .filter(efs -> !"ENABLED".equals(map(efs).get("TransitEncryption")))
             .forEach(efs -> problems.add(taskId + " mounts it without TransitEncryption ENABLED")));
     return problems;
+  }
+
+  /**
+   * Task storage: Fargate only (EC2 hosts' disks are not encrypted by Fargate), every volume a bind mount on the
+   * task's own storage (no host path, no Docker volume) or EFS (whose rule checks TLS), and every service running it
+   * on a platform version that encrypts ephemeral storage (unset or LATEST, or 1.4.0 and later).
+   */
+  private static List<String> taskStorage(Template template, String id, Map<String, Object> task) {
+    List<String> problems = new ArrayList<>();
+    if (!List.of("FARGATE").equals(list(task.getOrDefault("RequiresCompatibilities", List.of())))) {
+      problems.add("runs on more than Fargate, whose ephemeral storage is encrypted (RequiresCompatibilities)");
+    }
+    for (Object entry : list(task.getOrDefault("Volumes", List.of()))) {
+      Map<String, Object> volume = map(entry);
+      if (volume.containsKey("Host") || volume.containsKey("DockerVolumeConfiguration")
+          || volume.containsKey("ConfiguredAtLaunch")) {
+        problems.add("volume " + volume.get("Name") + " is not on the task's own encrypted storage (a host path, a "
+            + "Docker volume or one configured at launch)");
+      }
+    }
+    template.propertiesOfType("AWS::ECS::Service").forEach((serviceId, service) -> {
+      Object version = service.get("PlatformVersion");
+      if (version != null && !"LATEST".equals(version) && !atLeast(String.valueOf(version), 1, 4)) {
+        problems.add(serviceId + " runs it on platform " + version + ", before ephemeral storage was encrypted");
+      }
+    });
+    return problems;
+  }
+
+  private static boolean atLeast(String version, int major, int minor) {
+    String[] parts = version.split("\\.");
+    try {
+      int actualMajor = Integer.parseInt(parts[0]);
+      int actualMinor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+      return actualMajor > major || actualMajor == major && actualMinor >= minor;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** A store whose policy is a resource of its own (queue, bucket): some such policy of it must refuse plain HTTP. */

@@ -279,6 +279,37 @@ class TemplateContractTest {
   }
 
   @Test
+  void theSpoolIsOnTheTasksOwnDiskWhereSpoolDirPoints_andACrashedJvmRestartsOnIt() throws Exception {
+    Map<String, Object> task = template.single("AWS::ECS::TaskDefinition");
+    Map<String, Object> container = trackerContainer();
+    Map<String, String> environment = literalEnvironment(container.get("Environment"));
+    String spoolDir = environment.get("SPOOL_DIR");
+
+    assertThat(environment).containsEntry("ACK_AFTER", "spool");
+    Map<String, Object> mount = list(container.get("MountPoints")).stream().map(Template::map)
+        .filter(point -> spoolDir.equals(point.get("ContainerPath"))).findFirst()
+        .orElseThrow(() -> new AssertionError("nothing mounted at SPOOL_DIR " + spoolDir));
+    Map<String, Object> volume = list(task.get("Volumes")).stream().map(Template::map)
+        .filter(v -> v.get("Name").equals(mount.get("SourceVolume"))).findFirst().orElseThrow();
+    assertThat(volume).as("a bind mount on the task's ephemeral storage").containsOnlyKeys("Name");
+    assertThat(map(task.get("EphemeralStorage")).get("SizeInGiB")).as("sized by a parameter")
+        .isEqualTo(Map.of("Ref", "TaskEphemeralStorageGiB"));
+    assertThat(list(container.get("Environment")).stream().map(Template::map)
+        .filter(entry -> "SPOOL_MAX_BYTES".equals(entry.get("Name"))).findFirst().orElseThrow().get("Value"))
+        .isEqualTo(Map.of("Ref", "SpoolMaxBytes"));
+    Map<String, Object> restart = map(container.get("RestartPolicy"));
+    assertThat(restart).containsEntry("Enabled", true);
+    assertThat(list(restart.get("IgnoredExitCodes"))).as("a configuration error is not fixed by a restart")
+        .contains(2);
+
+    Dockerfile.Stage image = Dockerfile.parse(Repository.DOCKERFILE).runtime();
+    assertThat(image.all("ENV")).extracting(Dockerfile.Instruction::arguments).contains("SPOOL_DIR=" + spoolDir);
+    assertThat(image.all("VOLUME")).extracting(instruction -> Dockerfile.execForm(instruction.arguments()))
+        .as("the image declares it, so the volume takes the tracker user's ownership")
+        .anySatisfy(volumes -> assertThat(volumes).contains(spoolDir));
+  }
+
+  @Test
   void theManagementPortTakesTheHealthChecksOnly_andNoListenerForwardsToIt() {
     Map<String, Object> container = trackerContainer();
     Map<String, String> environment = literalEnvironment(container.get("Environment"));

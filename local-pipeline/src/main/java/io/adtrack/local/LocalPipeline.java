@@ -29,12 +29,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
@@ -48,8 +50,11 @@ import sun.misc.Signal;
  * Lambda handlers fed from their streams by {@link EventSourcePoller}s. Sample programs go through
  * core-data-updates and the redis-updater, so the tracker knows them through the same path as in AWS.
  *
- * <p>Stopping (SIGINT or SIGTERM) goes downstream: the tracker gets SIGTERM and time to flush its buffer to
- * Kinesis, then the pollers drain the streams into the handlers, then the stand-ins stop.
+ * <p>The tracker runs with ACK_AFTER=spool, its spool in the pipeline's directory
+ * {@code <java.io.tmpdir>/adtrack-local-<HTTP_PORT>/spool} (printed at start). Stopping (SIGINT or SIGTERM) goes
+ * downstream: the tracker gets SIGTERM and time to send its spool to Kinesis, then the pollers drain the streams
+ * into the handlers, then the stand-ins stop. A spool left with events (the tracker was killed) stays, and the next
+ * {@code ./run} on that port sends them.
  */
 public final class LocalPipeline implements AutoCloseable {
 
@@ -85,6 +90,7 @@ public final class LocalPipeline implements AutoCloseable {
   private EventSourcePoller consumerPoller;
   private EventSourcePoller updaterPoller;
   private ChildProcess tracker;
+  private Path spoolDir;
   private SamplePrograms samples;
   private volatile boolean closing;
   private Duration startupTime;
@@ -187,6 +193,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     // The tracker's JVM boots while DynamoDB Local starts: it needs only Redis and its stream.
     // The production jar in a JVM of its own, configured only through its environment as in ECS.
+    spoolDir = createSpoolDirectory();
     tracker = ChildProcess.of("tracker", ChildProcess.java(List.of("-jar", config.trackerJar().toString())))
         .environment(trackerEnvironment())
         .passThrough(System.out, "[tracker] ")
@@ -250,10 +257,48 @@ public final class LocalPipeline implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, then the tracker's own shutdown (flushing its Kinesis buffer) gets its grace period. */
+  /** SIGTERM, then the tracker's own shutdown (sending its spool to Kinesis) gets its grace period. */
   private void stopTracker() {
-    LOG.info("Stopping the tracker (SIGTERM), up to {} s to flush", TRACKER_SHUTDOWN_GRACE.toSeconds());
+    LOG.info("Stopping the tracker (SIGTERM), up to {} s to send its spool to Kinesis",
+        TRACKER_SHUTDOWN_GRACE.toSeconds());
     LOG.info("Tracker stopped (exit code {})", tracker.stop(TRACKER_SHUTDOWN_GRACE));
+    removeSpoolIfSent();
+  }
+
+  /**
+   * {@code <java.io.tmpdir>/adtrack-local-<HTTP_PORT>/spool}: the same for every {@code ./run} on a port, so what a
+   * killed tracker left is sent by the next one.
+   */
+  private Path createSpoolDirectory() {
+    Path directory = Path.of(System.getProperty("java.io.tmpdir"), "adtrack-local-" + config.httpPort(), "spool");
+    try {
+      return Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the tracker's spool directory " + directory, e);
+    }
+  }
+
+  /** Once the tracker has stopped: a spool that holds no event any more goes, with the pipeline's directory. */
+  private void removeSpoolIfSent() {
+    try (Stream<Path> files = Files.list(spoolDir)) {
+      List<Path> segments = files.filter(file -> file.getFileName().toString().endsWith(".seg")).toList();
+      long left = 0;
+      for (Path segment : segments) {
+        left += Files.size(segment);
+      }
+      if (left > 0) {
+        LOG.warn("The tracker's spool {} still holds {} bytes of events: the next ./run on port {} sends them",
+            spoolDir, left, config.httpPort());
+        return;
+      }
+      try (Stream<Path> all = Files.walk(spoolDir.getParent())) {
+        for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot tidy up the tracker's spool {}", spoolDir, e);
+    }
   }
 
   /**
@@ -276,6 +321,8 @@ public final class LocalPipeline implements AutoCloseable {
     env.put("EVENT_STREAM", config.eventStream());
     env.put("CORE_DATA_STREAM", config.coreDataStream());
     env.put("EVENT_TABLE", config.eventTable());
+    env.put("ACK_AFTER", "spool");
+    env.put("SPOOL_DIR", spoolDir.toString());
     // kinesalite speaks JSON only; with kinesis-mock the tracker keeps the SDK's default, CBOR, as in AWS.
     env.put("CBOR_ENABLED", config.cborEnabled() ? null : "false");
     return env;
@@ -415,6 +462,8 @@ public final class LocalPipeline implements AutoCloseable {
             + " s. Ctrl-C stops everything it started.",
         "  tracker   http://" + tracker + "   (tracking calls; tracker-service.jar, pid " + trackerPid() + ")",
         "            http://" + management + "   (management: /health/live, /health/ready, /metrics)",
+        "  spool     " + spoolDir + "   (ACK_AFTER=spool: a call is answered once its event is written here; "
+            + "Ctrl-C sends it all to Kinesis first)",
         "  Redis     " + redis.url(),
         "  Kinesis   " + kinesis.endpoint() + "   (" + config.emulator().name().toLowerCase()
             + ", plain HTTP, " + (config.cborEnabled() ? "CBOR" : "JSON") + "; streams " + config.eventStream()

@@ -13,7 +13,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Runs the tracker: configuration from the environment, one Vert.x, the {@link TrackerVerticle}, and a SIGTERM hook
- * that undeploys it (which flushes). Exit code 2 for invalid configuration, 1 when the deployment fails.
+ * that undeploys it (which flushes). Exit code 2 for invalid configuration (including a SPOOL_DIR that cannot be
+ * used), 1 when the deployment fails.
  */
 public final class Main {
 
@@ -54,16 +55,18 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, deployment, config), "tracker-shutdown"));
-    LOG.info("Tracker up on port {} ({} HTTP instances), health and metrics on port {}; Redis {}, Kinesis {}",
-        tracker.httpPort(), config.http().instances(), tracker.managementPort(), config.redis().url(),
-        tracker.kinesisTarget());
+    LOG.info("Tracker up on port {} ({} HTTP instances), health and metrics on port {}; Redis {}, Kinesis {}; "
+        + "ACK_AFTER={}: {}", tracker.httpPort(), config.http().instances(), tracker.managementPort(),
+        config.redis().url(), tracker.kinesisTarget(), config.delivery().ackAfter().name().toLowerCase(Locale.ROOT),
+        tracker.deliveryDescription());
     LOG.info("Invalid traffic: {} (INVALID_TRAFFIC), duplicate clicks within {} s, bots: {}",
         config.invalidTraffic().mode().name().toLowerCase(Locale.ROOT),
         config.invalidTraffic().clickDedup().toSeconds(), tracker.botPatterns());
   }
 
   private static void shutdown(Vertx vertx, String deployment, TrackerConfig config) {
-    LOG.info("Shutting down: closing HTTP, then flushing events (deadline {})", config.shutdownTimeout());
+    LOG.info("Shutting down: closing HTTP, then sending what is buffered or spooled to Kinesis (deadline {})",
+        config.shutdownTimeout());
     try {
       vertx.undeploy(deployment).await(config.shutdownTimeout().toSeconds() + CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
       LOG.info("Tracker stopped");

@@ -34,6 +34,17 @@ class MainTest {
   }
 
   @Test
+  void aSpoolDirThatDoesNotExist_exitsWith2_andOneLineNamingIt() throws Exception {
+    Path missing = dir.resolve("not-mounted");
+
+    Result result = run(Map.of("SPOOL_DIR", missing.toString()));
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.lines()).filteredOn(line -> line.contains("Invalid configuration")).singleElement().asString()
+        .endsWith("Invalid configuration: SPOOL_DIR: spool directory " + missing + " does not exist");
+  }
+
+  @Test
   void noAwsRegion_startsInTheLocalDefault_andSaysSo() throws Exception {
     Map<String, String> noRegion = AwsSettings.noRegion(dir);
     noRegion.put("HTTP_PORT", "0");

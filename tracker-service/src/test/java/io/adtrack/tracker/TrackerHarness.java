@@ -22,13 +22,20 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -36,9 +43,9 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * A tracker under test with its real stand-ins: Redis (behind a cuttable proxy), kinesalite (behind another), a
- * stream of its own, and blocking helpers to call the tracker, write core data and read the stream back. Register
- * it as a static {@code @RegisterExtension} field: it starts everything before the class's tests and stops it
- * after them.
+ * stream and a spool directory of its own, and blocking helpers to call the tracker, write core data and read the
+ * stream back. Register it as a static {@code @RegisterExtension} field: it starts everything before the class's
+ * tests and stops it after them.
  */
 public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback {
 
@@ -51,6 +58,8 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   private KinesisEmulator kinesis;
   private TcpProxy kinesisProxy;
   private String stream;
+  private Path spoolDir;
+  private final List<Path> siblingSpoolDirs = new ArrayList<>();
   private Vertx vertx;
   private Redis redisDirect;
   private WebClient http;
@@ -69,13 +78,14 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) {
+  public void beforeAll(ExtensionContext context) throws IOException {
     redisServer = RedisServerFixture.start();
     redisProxy = TcpProxy.start(redisServer.port());
     kinesis = KinesisEmulator.kinesalite();
     kinesisProxy = TcpProxy.start(kinesis.port());
     stream = "events-" + UUID.randomUUID();
     kinesis.createStream(stream, 2);
+    spoolDir = Files.createTempDirectory("tracker-harness-spool-");
     vertx = Vertx.vertx();
     redisDirect = Redis.createClient(vertx, redisServer.url());
     http = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgentEnabled(false));
@@ -85,6 +95,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
         "HTTP_INSTANCES", "2",
         "REDIS_URL", "redis://localhost:" + redisProxy.port(),
         "EVENT_STREAM", stream,
+        "SPOOL_DIR", spoolDir.toString(),
         "KINESIS_LINGER_MS", "10"));
     env.putAll(overrides);
     baseEnv = Map.copyOf(env);
@@ -122,12 +133,20 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   /**
-   * Starts another tracker task of the same region: the class's environment on a port of its own, sharing Redis
-   * (through the same proxy), kinesalite and the stream. It stops with the harness.
+   * Starts another tracker task of the same region: the class's environment on a port of its own, with a spool
+   * directory of its own (a task's disk is its own), sharing Redis (through the same proxy), kinesalite and the
+   * stream. It stops with the harness.
    */
   public TrackerVerticle startSibling() {
     Map<String, String> siblingEnv = new HashMap<>(env);
     siblingEnv.put("HTTP_PORT", Integer.toString(FreePorts.next()));
+    try {
+      Path siblingSpool = Files.createTempDirectory("tracker-harness-sibling-spool-");
+      siblingSpoolDirs.add(siblingSpool);
+      siblingEnv.put("SPOOL_DIR", siblingSpool.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     TrackerVerticle sibling = tracker(siblingEnv, kinesisProxy.port());
     vertx.deployVerticle(sibling).await();
     return sibling;
@@ -137,6 +156,11 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   public void stopTracker() {
     vertx.undeploy(deployment).await();
     deployment = null;
+  }
+
+  /** The spool directory every tracker of this harness uses (when ACK_AFTER=spool, the default). */
+  public Path spoolDir() {
+    return spoolDir;
   }
 
   public Vertx vertx() {
@@ -241,11 +265,26 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
 
   /** Writes the hash {@code program:{id}} straight to Redis (not through the proxy), as the updater does. */
   public void storeProgram(Map<String, String> fields) {
+    storeProgram(redisDirect, fields);
+  }
+
+  /** Writes the hash {@code program:{id}} as the updater does, with any client. */
+  public static void storeProgram(Redis redis, Map<String, String> fields) {
     String key = RedisLayout.programKey(fields.get("programId"));
     Request hset = Request.cmd(Command.HSET).arg(key);
     fields.forEach((name, value) -> hset.arg(name).arg(value));
-    redisDirect.send(Request.cmd(Command.DEL).arg(key)).await();
-    redisDirect.send(hset).await();
+    redis.send(Request.cmd(Command.DEL).arg(key)).await();
+    redis.send(hset).await();
+  }
+
+  /** Writes a program to the Redis at {@code url} from a client of its own (for trackers in child processes). */
+  public static void storeProgram(String url, Map<String, String> fields) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      storeProgram(Redis.createClient(vertx, url), fields);
+    } finally {
+      vertx.close().await();
+    }
   }
 
   /** PUBLISHes a change on core-data-updates without touching any hash. */
@@ -308,7 +347,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
+  public void afterAll(ExtensionContext context) throws IOException {
     try {
       if (deployment != null) {
         stopTracker();
@@ -319,6 +358,22 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
       kinesis.close();
       redisProxy.close();
       redisServer.close();
+      deleteRecursively(spoolDir);
+      for (Path sibling : siblingSpoolDirs) {
+        deleteRecursively(sibling);
+      }
+    }
+  }
+
+  /** Removes a directory a test made, with what is in it. */
+  public static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 }

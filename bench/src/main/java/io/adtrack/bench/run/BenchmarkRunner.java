@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one benchmark command (started by {@code bench/run}): the tracker against the bench sink and the baseline,
- * then the whole local pipeline against kinesalite and DynamoDB Local, then the consumers' own benchmarks; writes
- * {@code bench/results/<date>.md} and a latency plot next to it.
+ * the delivery modes side by side, then the whole local pipeline against kinesalite and DynamoDB Local, then the
+ * consumers' own benchmarks; writes {@code bench/results/<date>.md} and a latency plot next to it.
  */
 public final class BenchmarkRunner {
 
@@ -47,10 +47,17 @@ public final class BenchmarkRunner {
             + (options.quick() ? " (quick smoke run: indicative only)" : ""));
 
     try (LoadGenerator generator = new LoadGenerator(options.generatorThreads())) {
-      TrackerBench trackerBench = new TrackerBench(options, report, machine, generator, flags, workDir);
-      trackerBench.run();
+      double trackerEventMax = Double.NaN;
+      if (options.runs("tracker")) {
+        TrackerBench trackerBench = new TrackerBench(options, report, machine, generator, flags, workDir);
+        trackerBench.run();
+        trackerEventMax = trackerBench.trackerEventMax();
+      }
+      if (options.runs("modes")) {
+        new DeliveryBench(options, report, generator, flags, workDir).run();
+      }
       if (options.runs("pipeline") || options.runs("e2e")) {
-        new PipelineBench(options, report, machine, generator, workDir, trackerBench.trackerEventMax()).run();
+        new PipelineBench(options, report, machine, generator, workDir, trackerEventMax).run();
       }
     }
     if (options.runs("ua")) {

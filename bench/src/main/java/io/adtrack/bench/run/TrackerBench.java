@@ -120,16 +120,7 @@ final class TrackerBench {
 
     trackerPort = FreePorts.next();
     managementPort = FreePorts.next();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("HTTP_PORT", Integer.toString(trackerPort));
-    env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-    env.put("REDIS_URL", redis.url());
-    env.put("AWS_REGION", "us-east-1");
-    env.put("AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + sinkPort);
-    env.put("AWS_ACCESS_KEY_ID", "bench");
-    env.put("AWS_SECRET_ACCESS_KEY", "bench");
-    env.put("EVENT_STREAM", "tracking-events");
-    env.putAll(flags.environment());
+    Map<String, String> env = trackerEnvironment(trackerPort, managementPort, redis.url(), sinkPort, flags);
     Path jar = options.root().resolve("tracker-service/target/tracker-service.jar");
     Path copy = Artifacts.snapshot(jar, workDir);
     tracker = ChildProcess.of(TRACKER, ChildProcess.java(withGcLog(TRACKER), List.of("-jar", copy.toString())))
@@ -613,7 +604,23 @@ final class TrackerBench {
     }
   }
 
-  private static void require(boolean ok, String message, ChildProcess child) {
+  /** The tracker's environment against a Kinesis endpoint on {@code kinesisPort}, with the container's settings. */
+  static Map<String, String> trackerEnvironment(int httpPort, int managementPort, String redisUrl, int kinesisPort,
+      JvmFlags flags) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HTTP_PORT", Integer.toString(httpPort));
+    env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+    env.put("REDIS_URL", redisUrl);
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + kinesisPort);
+    env.put("AWS_ACCESS_KEY_ID", "bench");
+    env.put("AWS_SECRET_ACCESS_KEY", "bench");
+    env.put("EVENT_STREAM", "tracking-events");
+    env.putAll(flags.environment());
+    return env;
+  }
+
+  static void require(boolean ok, String message, ChildProcess child) {
     if (!ok) {
       throw new IllegalStateException(message + "; log: " + child.log());
     }

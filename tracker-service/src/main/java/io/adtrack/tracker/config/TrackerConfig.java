@@ -25,12 +25,13 @@ import java.util.Optional;
  * @param redis           where core data is read and its changes announced
  * @param cache           L1, the in-process cache of core data
  * @param kinesis         where tracking events go, and how they are batched and buffered on the way
- * @param shutdownTimeout SHUTDOWN_TIMEOUT_SECONDS: deadline for flushing the buffer on SIGTERM
+ * @param delivery        when a call is answered (ACK_AFTER) and where accepted events wait for Kinesis (the spool)
+ * @param shutdownTimeout SHUTDOWN_TIMEOUT_SECONDS: deadline for sending what is buffered or spooled on SIGTERM
  * @param peers           names of the other parts, for reference
  * @param invalidTraffic  what counts as traffic no person made, and what happens to it
  */
 public record TrackerConfig(Http http, Management management, Clients clients, Redis redis, Cache cache,
-    Kinesis kinesis, Duration shutdownTimeout, Peers peers, InvalidTraffic invalidTraffic) {
+    Kinesis kinesis, Delivery delivery, Duration shutdownTimeout, Peers peers, InvalidTraffic invalidTraffic) {
 
   /**
    * Every environment variable the tracker's process needs set; the deployment templates must name each one.
@@ -42,7 +43,8 @@ public record TrackerConfig(Http http, Management management, Clients clients, R
       "HTTP_PORT", "HTTP_INSTANCES", "MAX_BODY_BYTES", "MAX_EVENTS_PER_REQUEST", "CORS_ALLOWED_ORIGINS",
       "MANAGEMENT_PORT", "TRUSTED_PROXIES", "IP_ANONYMIZATION", "REFERER_DETAIL", "REDIS_URL", "REDIS_TIMEOUT_MS",
       "CACHE_MAX_ENTRIES", "CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_SECONDS", "EVENT_STREAM", "KINESIS_LINGER_MS",
-      "KINESIS_BUFFER_MAX_RECORDS", "KINESIS_BUFFER_MAX_BYTES", "KINESIS_MAX_IN_FLIGHT", "SHUTDOWN_TIMEOUT_SECONDS",
+      "KINESIS_BUFFER_MAX_RECORDS", "KINESIS_BUFFER_MAX_BYTES", "KINESIS_MAX_IN_FLIGHT", "ACK_AFTER",
+      "ACK_TIMEOUT_MS", "SPOOL_DIR", "SPOOL_MAX_BYTES", "SPOOL_FSYNC_MS", "SHUTDOWN_TIMEOUT_SECONDS",
       "CORE_DATA_STREAM", "EVENT_TABLE", "AWS_REGION", "NEGATIVE_CACHE_MAX_ENTRIES", "REDIS_MAX_MISSES_IN_FLIGHT",
       "INVALID_TRAFFIC", "CLICK_DEDUP_SECONDS");
 
@@ -166,6 +168,30 @@ public record TrackerConfig(Http http, Management management, Clients clients, R
   }
 
   /**
+   * When a tracking call is answered, and where accepted events wait for Kinesis (docs/delivery.md). Read only:
+   * whether SPOOL_DIR exists is checked when the spool opens, at start-up.
+   *
+   * @param ackAfter      ACK_AFTER: spool (default), kinesis or memory
+   * @param ackTimeout    ACK_TIMEOUT_MS: with ACK_AFTER=kinesis, how long a call waits for Kinesis before its 503
+   * @param spoolDir      SPOOL_DIR: the spool's directory, which must exist; empty: the tracker's own,
+   *                      {@code <java.io.tmpdir>/adtrack-spool-<HTTP_PORT>}
+   * @param spoolMaxBytes SPOOL_MAX_BYTES: bound on the spool's files (then 503)
+   * @param spoolFsync    SPOOL_FSYNC_MS: fsync at most this often and answer after it; zero: never fsync
+   */
+  public record Delivery(AckAfter ackAfter, Duration ackTimeout, Optional<Path> spoolDir, long spoolMaxBytes,
+      Duration spoolFsync) {
+
+    static Delivery from(Environment env) {
+      return new Delivery(
+          env.choice("ACK_AFTER", AckAfter.SPOOL),
+          env.millis("ACK_TIMEOUT_MS", 2_000, 1, 60_000),
+          env.optionalPath("SPOOL_DIR"),
+          env.longInteger("SPOOL_MAX_BYTES", 1L << 30, 1L << 20, 1L << 40),
+          env.millis("SPOOL_FSYNC_MS", 0, 0, 10_000));
+    }
+  }
+
+  /**
    * Names of the parts around the tracker, which it does not use itself: read so one task definition describes
    * the whole pipeline, and logged at start.
    *
@@ -213,7 +239,7 @@ public record TrackerConfig(Http http, Management management, Clients clients, R
   public static TrackerConfig fromEnvironment(Environment env) {
     Http http = Http.from(env);
     return new TrackerConfig(http, Management.from(env, http), Clients.from(env), Redis.from(env), Cache.from(env),
-        Kinesis.from(env), env.seconds("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600), Peers.from(env),
+        Kinesis.from(env), Delivery.from(env), env.seconds("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600), Peers.from(env),
         InvalidTraffic.from(env));
   }
 }

@@ -7,13 +7,13 @@ import io.adtrack.tracker.cache.CoreDataUnavailableException;
 import io.adtrack.tracker.cache.LookupsSaturatedException;
 import io.adtrack.tracker.cache.ProgramCache;
 import io.adtrack.tracker.cache.ProgramEntry;
-import io.adtrack.tracker.kinesis.PendingRecord;
-import io.adtrack.tracker.kinesis.ProducerBuffer;
 import io.adtrack.tracker.metrics.Outcome;
 import io.adtrack.tracker.metrics.Route;
 import io.adtrack.tracker.metrics.TrackerMetrics;
 import io.adtrack.tracker.program.MalformedCoreDataException;
 import io.adtrack.tracker.program.Program;
+import io.adtrack.tracker.sink.EventSink;
+import io.adtrack.tracker.sink.Offer;
 import io.adtrack.tracker.support.LogThrottle;
 import io.adtrack.tracker.traffic.TrafficClassifier;
 import io.adtrack.tracker.traffic.TrafficSignals;
@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The path every tracking call takes, whatever its route: look the program up (L1, else Redis), validate the call
  * against it, classify it ({@link TrafficClassifier}: did a person make it?), map it to a {@link TrackingEvent} and
- * put that into the producer buffer, unless INVALID_TRAFFIC=drop keeps traffic no person made out. Every ending is
- * counted; a refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP
+ * offer that to the {@link EventSink}, unless INVALID_TRAFFIC=drop keeps traffic no person made out. A call ends once
+ * the sink has decided: at once in memory mode, once the spool wrote the event, or once Kinesis stored it. Every
+ * ending is counted; a refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP
  * verticle instances; thread-safe.
  */
 public final class EventIntake {
@@ -40,26 +41,27 @@ public final class EventIntake {
   private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
 
   private final ProgramCache cache;
-  private final ProducerBuffer buffer;
+  private final EventSink sink;
   private final TrackerMetrics metrics;
   private final TrafficClassifier traffic;
   private final RejectionDigest rejections;
   private final LogThrottle errorLog = new LogThrottle(Duration.ofSeconds(10));
   private final LogThrottle saturatedLog = new LogThrottle(Duration.ofSeconds(10));
 
-  public EventIntake(ProgramCache cache, ProducerBuffer buffer, TrackerMetrics metrics, TrafficClassifier traffic,
+  public EventIntake(ProgramCache cache, EventSink sink, TrackerMetrics metrics, TrafficClassifier traffic,
       RejectionDigest rejections) {
     this.cache = cache;
-    this.buffer = buffer;
+    this.sink = sink;
     this.metrics = metrics;
     this.traffic = traffic;
     this.rejections = rejections;
   }
 
   /**
-   * Tracks one call. Completes at once when L1 holds the program and the call needs no duplicate-click check;
-   * otherwise on {@code context} once Redis answered. Never fails: every ending is a {@link TrackResult}. With
-   * {@link Recording#ANSWER_ONLY} a valid call ends as accepted, unclassified, without its event entering the buffer.
+   * Tracks one call. Completes at once when L1 holds the program, the call needs no duplicate-click check and the
+   * sink decides at once; otherwise on {@code context} once Redis answered and the sink decided. Never fails: every
+   * ending is a {@link TrackResult}. With {@link Recording#ANSWER_ONLY} a valid call ends as accepted, unclassified,
+   * without its event being offered.
    *
    * @param signals what the call tells about whether a person made it, read before privacy removed anything
    */
@@ -126,19 +128,27 @@ public final class EventIntake {
       return Future.succeededFuture(new TrackResult.Accepted(event, program, false));
     }
     return traffic.classify(call.context(), call.type(), program.programId(), call.signals())
-        .map(reason -> record(call, program, checked, receivedAt, reason));
+        .compose(reason -> record(call, program, checked, receivedAt, reason));
   }
 
-  private TrackResult record(Call call, Program program, CallParameters parameters, long receivedAt,
+  private Future<TrackResult> record(Call call, Program program, CallParameters parameters, long receivedAt,
       InvalidTraffic reason) {
     TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, call.type(), program, parameters,
         call.client(), reason);
     if (!traffic.forwards(call.route(), reason)) {
-      return new TrackResult.Accepted(event, program, false);
+      return Future.succeededFuture(new TrackResult.Accepted(event, program, false));
     }
-    return switch (buffer.offer(new PendingRecord(event.getMessageId(), event.toByteArray()))) {
+    return sink.offer(event.getMessageId(), event.toByteArray()).map(offer -> afterOffer(offer, event, program));
+  }
+
+  private static TrackResult afterOffer(Offer offer, TrackingEvent event, Program program) {
+    return switch (offer) {
       case ACCEPTED -> new TrackResult.Accepted(event, program, true);
       case FULL -> new TrackResult.Unavailable(Outcome.BUFFER_FULL, "event buffer full, retry later");
+      case UNAVAILABLE -> new TrackResult.Unavailable(Outcome.SPOOL_UNAVAILABLE,
+          "events cannot be stored right now, retry later");
+      case TIMED_OUT -> new TrackResult.Unavailable(Outcome.ACK_TIMEOUT,
+          "Kinesis did not confirm the event in time, retry later");
       case TOO_LARGE -> new TrackResult.Rejected(Rejection.badRequest("event exceeds the 1 MiB Kinesis record limit"));
     };
   }

@@ -12,7 +12,7 @@ public sealed interface TrackResult
   Outcome outcome();
 
   /**
-   * Valid, and the event is in the producer buffer, unless the call was answered without recording (a HEAD, or
+   * Valid, and the event is kept as ACK_AFTER promises, unless the call was answered without recording (a HEAD, or
    * invalid traffic under INVALID_TRAFFIC=drop): then {@code recorded} is false and the event exists only for the
    * answer, which is the same either way.
    */
@@ -31,7 +31,7 @@ public sealed interface TrackResult
     }
   }
 
-  /** Could not be decided or kept right now (503, retry later): Redis failing or the buffer full. */
+  /** Could not be decided or kept right now (503, retry later): Redis failing, the sink full or failing. */
   record Unavailable(Outcome outcome, String message) implements TrackResult {
   }
 

@@ -17,12 +17,15 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
- * Drains the {@link ProducerBuffer} into PutRecords calls, as its {@link SendSchedule} decides: batches of at most
- * 500 records / 5 MiB, a partial batch after KINESIS_LINGER_MS, up to KINESIS_MAX_IN_FLIGHT calls at once, and
- * records Kinesis did not store retried for as long as it takes. They keep their place in the buffer's bounds
- * meanwhile, so a long outage turns into 503s at the door rather than lost events. Ordering is not kept (the
- * partition key is the message id). On undeploy it closes the buffer and flushes it within the shutdown deadline.
- * Every field is touched on this verticle's context only; time is read from the ticker, so tests can drive it.
+ * Drains a {@link RecordSource} (the producer buffer, or the spool) into PutRecords calls, as its
+ * {@link SendSchedule} decides: batches of at most 500 records / 5 MiB, a partial batch after KINESIS_LINGER_MS, up
+ * to KINESIS_MAX_IN_FLIGHT calls at once, and records Kinesis did not store retried for as long as it takes. Each
+ * record Kinesis stored is {@link PendingRecord#stored() told so} (a spooled one is confirmed, a waiting caller
+ * answered) and released from the source. Records keep their place in the source's bounds until then, so a long
+ * outage turns into 503s at the door rather than lost events; while Kinesis fails, the schedule pauses and takes
+ * nothing new, so a spool's backlog stays on disk. Ordering is not kept (the partition key is the message id). On
+ * undeploy it closes the source and sends what it holds within the shutdown deadline. Every field is touched on
+ * this verticle's context only; time is read from the ticker, so tests can drive it.
  *
  * <p>The client's first call loads and sets up most of the AWS SDK before it returns its future (a thousand classes,
  * the endpoint rules, the credentials, which in ECS come over HTTP): half a second on an idle machine, seconds on a
@@ -34,12 +37,10 @@ public final class KinesisVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(KinesisVerticle.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
-  /** How often the age of the oldest unstored record is looked up for the gauge: well below any scrape interval. */
-  private static final Duration AGE_SAMPLE_INTERVAL = Duration.ofSeconds(1);
   private static final long FLUSH_CHECK_MILLIS = 20;
 
   private final KinesisApi api;
-  private final ProducerBuffer buffer;
+  private final RecordSource source;
   private final SendSchedule schedule;
   private final String stream;
   private final Duration shutdownTimeout;
@@ -52,19 +53,16 @@ public final class KinesisVerticle extends VerticleBase {
   private long wakeUpAtNanos;
   private long sentTotal;
   private long probeTimer = -1;
-  private long ageTimer = -1;
-  /** When the oldest record not yet stored was accepted, as of the last sample; -1: none. Read by the scrape. */
-  private volatile long oldestUnstoredAtNanos = -1;
 
   /**
    * @param settings the stream, linger and in-flight cap
    * @param backoff  the wait of a refused record, and of the whole sender after a failed call
    */
-  public KinesisVerticle(KinesisApi api, ProducerBuffer buffer, TrackerConfig.Kinesis settings, Backoff backoff,
+  public KinesisVerticle(KinesisApi api, RecordSource source, TrackerConfig.Kinesis settings, Backoff backoff,
       Duration shutdownTimeout, TrackerMetrics metrics, KinesisHealth health, Ticker ticker) {
     this.api = api;
-    this.buffer = buffer;
-    this.schedule = new SendSchedule(buffer, settings.linger(), settings.maxInFlight(), backoff);
+    this.source = source;
+    this.schedule = new SendSchedule(source, settings.linger(), settings.maxInFlight(), backoff);
     this.stream = settings.eventStream();
     this.shutdownTimeout = shutdownTimeout;
     this.metrics = metrics;
@@ -74,11 +72,10 @@ public final class KinesisVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    buffer.onSendable(() -> context.runOnContext(v -> drain()));
+    source.onAvailable(() -> context.runOnContext(v -> drain()));
     return vertx.executeBlocking(this::probe, false).map(firstProbe -> {
       follow(firstProbe);
       probeTimer = vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeWhenIdle());
-      ageTimer = vertx.setPeriodic(AGE_SAMPLE_INTERVAL.toMillis(), id -> sampleOldestUnstored());
       drain();
       return null;
     });
@@ -86,21 +83,20 @@ public final class KinesisVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    buffer.close();
+    source.close();
     schedule.flush();
     long started = ticker.read();
-    int atStart = buffer.depth();
+    long atStart = source.unstored();
     long sentBefore = sentTotal;
     Promise<Void> flushed = Promise.promise();
     drain();
     vertx.setPeriodic(FLUSH_CHECK_MILLIS, id -> {
       drain();
-      boolean empty = buffer.depth() == 0;
+      boolean empty = source.unstored() == 0;
       long elapsedNanos = ticker.read() - started;
       if (empty || elapsedNanos >= shutdownTimeout.toNanos()) {
         vertx.cancelTimer(id);
         vertx.cancelTimer(probeTimer);
-        vertx.cancelTimer(ageTimer);
         if (wakeUpTimer != -1) {
           vertx.cancelTimer(wakeUpTimer);
         }
@@ -108,8 +104,8 @@ public final class KinesisVerticle extends VerticleBase {
           LOG.info("Flushed {} records to Kinesis stream {} in {} ms; none left", sentTotal - sentBefore, stream,
               elapsedNanos / 1_000_000);
         } else {
-          LOG.error("Shutdown deadline of {} reached: flushed {} of {} records, {} left unsent", shutdownTimeout,
-              sentTotal - sentBefore, atStart, buffer.depth());
+          LOG.warn("Shutdown deadline of {} reached: flushed {} of {} records, {} not stored by Kinesis",
+              shutdownTimeout, sentTotal - sentBefore, atStart, source.unstored());
         }
         flushed.complete();
       }
@@ -117,25 +113,16 @@ public final class KinesisVerticle extends VerticleBase {
     return flushed.future();
   }
 
-  /**
-   * Age of the oldest event accepted and not yet stored by Kinesis, wherever it waits (buffer, call out, retry); 0
-   * when there is none. Up to a second stale (the sampling interval), which an alarm at a minute does not mind; any
-   * thread may ask.
-   */
-  public double oldestUnstoredAgeSeconds() {
-    long oldest = oldestUnstoredAtNanos;
-    return oldest == -1 ? 0 : Math.max(0, ticker.read() - oldest) / 1e9;
-  }
-
-  private void sampleOldestUnstored() {
-    oldestUnstoredAtNanos = schedule.oldestUnstoredAcceptedAtNanos();
-  }
-
   private void drain() {
     long now = ticker.read();
     for (List<PendingRecord> batch = schedule.nextBatch(now); !batch.isEmpty(); batch = schedule.nextBatch(now)) {
       send(batch);
     }
+    List<PendingRecord> abandoned = schedule.takeAbandoned();
+    if (!abandoned.isEmpty()) {
+      source.release(abandoned);
+    }
+    source.senderHolds(schedule.oldestHeldNanos());
     armWakeUp(now);
   }
 
@@ -182,9 +169,13 @@ public final class KinesisVerticle extends VerticleBase {
 
   private void stored(List<PendingRecord> batch, PutRecordsResponse response) {
     health.succeeded();
-    List<PendingRecord> failed = PutRecordsBatches.failed(batch, response);
-    int sent = batch.size() - failed.size();
-    buffer.release(sent, PutRecordsBatches.bytes(batch) - PutRecordsBatches.bytes(failed));
+    PutRecordsBatches.Answer answer = PutRecordsBatches.split(batch, response);
+    List<PendingRecord> failed = answer.failed();
+    int sent = answer.stored().size();
+    for (PendingRecord record : answer.stored()) {
+      record.stored();
+    }
+    source.release(answer.stored());
     sentTotal += sent;
     metrics.batch(sent, failed.size());
     if (!failed.isEmpty()) {
@@ -204,7 +195,7 @@ public final class KinesisVerticle extends VerticleBase {
     metrics.batch(0, batch.size());
     if (failureLog.tryAcquire()) {
       LOG.warn("PutRecords of {} records to {} failed; retrying ({} buffered, {} similar warnings not logged)",
-          batch.size(), stream, buffer.depth(), failureLog.takeSuppressed(), cause);
+          batch.size(), stream, source.unstored(), failureLog.takeSuppressed(), cause);
     }
     metrics.retried(batch.size());
     schedule.callFailed(batch, ticker.read());

@@ -5,22 +5,32 @@ import java.nio.charset.StandardCharsets;
 /**
  * One tracking event waiting for Kinesis: the partition key (the event's message id, ASCII: docs/contracts.md,
  * "Streams and partition keys") and the serialized {@code TrackingEvent}. Its size is computed once here, since the
- * send path asks for it several times per record. When it was accepted is stamped by the buffer that takes it; the
- * failure count is the sender's bookkeeping (touched on its context only, after the buffer's hand-over, which
- * publishes the stamp too).
+ * send path asks for it several times per record. The failure count is the sender's bookkeeping (touched on its
+ * context only, after the source's hand-over).
+ *
+ * <p>A record that someone waits for, or that a durable source must confirm, extends this and overrides
+ * {@link #stored()} (and {@link #abandoned()}); a plain one needs neither.
  */
-public final class PendingRecord {
+public class PendingRecord {
 
   private final String partitionKey;
   private final byte[] data;
   private final long size;
-  private long acceptedAtNanos;
+  /** When the record was accepted (the ticker's scale): set by the source that takes it, before the sender sees it. */
+  long acceptedAtNanos;
   private int failures;
 
+  /** A record whose acceptance the buffer it is offered to will stamp. */
   public PendingRecord(String partitionKey, byte[] data) {
     this.partitionKey = partitionKey;
     this.data = data;
     this.size = (long) data.length + utf8Length(partitionKey);
+  }
+
+  /** A record accepted at {@code acceptedAtNanos} (the sender's ticker), e.g. one read back from a spool. */
+  protected PendingRecord(String partitionKey, byte[] data, long acceptedAtNanos) {
+    this(partitionKey, data);
+    this.acceptedAtNanos = acceptedAtNanos;
   }
 
   public String partitionKey() {
@@ -36,14 +46,25 @@ public final class PendingRecord {
     return size;
   }
 
-  /** When the buffer accepted this record (its ticker's scale). */
+  /** When the record was accepted, on the sender's ticker: for the linger and the age of the oldest record. */
   public long acceptedAtNanos() {
     return acceptedAtNanos;
   }
 
-  /** Stamped by the buffer as it takes the record, before the record is visible to the sender. */
-  void accepted(long nanos) {
-    this.acceptedAtNanos = nanos;
+  /**
+   * Kinesis stored this record (its PutRecords entry succeeded). Called once, on the sender's context: whoever waits
+   * for the record is told, a durable source confirms it. Nothing to do for a plain record.
+   */
+  protected void stored() {
+  }
+
+  /**
+   * Whether nobody wants this record sent any more: whoever waited for it gave up and answered the client that it
+   * was not kept (ACK_AFTER=kinesis, past ACK_TIMEOUT_MS). The sender drops such a record instead of sending or
+   * retrying it, so that the client's own retry does not put the event on the stream twice. Any thread.
+   */
+  public boolean abandoned() {
+    return false;
   }
 
   /** Counts one more PutRecords entry of this record that Kinesis refused; returns how many so far (sender only). */
@@ -53,7 +74,7 @@ public final class PendingRecord {
 
   @Override
   public String toString() {
-    return "PendingRecord[partitionKey=" + partitionKey + ", size=" + size + "]";
+    return getClass().getSimpleName() + "[partitionKey=" + partitionKey + ", size=" + size + "]";
   }
 
   // Count without encoding: message ids are ASCII anyway.

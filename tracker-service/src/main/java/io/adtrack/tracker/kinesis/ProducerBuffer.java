@@ -1,13 +1,14 @@
 package io.adtrack.tracker.kinesis;
 
 import com.google.common.base.Ticker;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bounded hand-over between HTTP handlers (many event loops, {@link #offer}) and the Kinesis sender (one
- * context, {@link #poll}). A record counts against the bounds from the moment it is accepted until Kinesis has
+ * The bounded in-memory hand-over between HTTP handlers (many event loops, {@link #offer}) and the Kinesis sender
+ * (one context, {@link #poll}). A record counts against the bounds from the moment it is accepted until Kinesis has
  * stored it ({@link #release}), including while it is in flight or waiting for a retry: so when Kinesis is down
  * the buffer fills and callers get 503 instead of events being dropped. Once {@link #close() closed} (shutdown) it
  * takes nothing more, so what the sender flushes is everything it ever accepted.
@@ -28,13 +29,13 @@ public final class ProducerBuffer implements RecordSource {
   private final AtomicInteger queued = new AtomicInteger();
   private final int batchSize;
   private final Ticker ticker;
-  private volatile Runnable sendable = () -> { };
+  private volatile Runnable available = () -> { };
   private volatile boolean closed;
+  private volatile long senderOldestNanos = -1;
 
   /**
-   * @param batchSize every time this many records are waiting, {@link #onSendable} is told
-   * @param ticker    stamps each record with when it was accepted, for the sender's linger and the age of what is
-   *                  not stored yet
+   * @param batchSize every time this many records are waiting, {@link #onAvailable} is told
+   * @param ticker    stamps each record with when it was accepted, for the sender's linger
    */
   public ProducerBuffer(int maxRecords, long maxBytes, int batchSize, Ticker ticker) {
     this.maxRecords = maxRecords;
@@ -47,8 +48,9 @@ public final class ProducerBuffer implements RecordSource {
    * Registers who is told when the sender may have work it did not hear of: a first record waits (its linger starts)
    * or a full batch waits. Called from any thread that offers.
    */
-  public void onSendable(Runnable listener) {
-    this.sendable = listener;
+  @Override
+  public void onAvailable(Runnable listener) {
+    this.available = listener;
   }
 
   /** Takes the record unless that would exceed a bound or the buffer is closed. Thread-safe and non-blocking. */
@@ -67,16 +69,17 @@ public final class ProducerBuffer implements RecordSource {
       records.decrementAndGet();
       return Offer.FULL;
     }
-    record.accepted(ticker.read());
+    record.acceptedAtNanos = ticker.read();
     queue.add(record);
     int nowWaiting = queued.incrementAndGet();
     if (nowWaiting == 1 || nowWaiting % batchSize == 0) {
-      sendable.run();
+      available.run();
     }
     return Offer.ACCEPTED;
   }
 
   /** Takes no record from now on ({@link Offer#FULL}: the caller retries, elsewhere); what it holds stays. */
+  @Override
   public void close() {
     closed = true;
   }
@@ -89,7 +92,7 @@ public final class ProducerBuffer implements RecordSource {
   @Override
   public long oldestAcceptedAtNanos() {
     PendingRecord head = queue.peek();
-    return head == null ? -1 : head.acceptedAtNanos();
+    return head == null ? -1 : head.acceptedAtNanos;
   }
 
   /** Takes the oldest waiting record; it still counts against the bounds until {@link #release}. */
@@ -102,14 +105,48 @@ public final class ProducerBuffer implements RecordSource {
     return head;
   }
 
-  /** Kinesis stored these: they stop counting against the bounds. */
-  public void release(int recordCount, long byteCount) {
-    records.addAndGet(-recordCount);
-    bytes.addAndGet(-byteCount);
+  /** Kinesis stored these, or they were abandoned: they stop counting against the bounds. */
+  @Override
+  public void release(List<PendingRecord> released) {
+    if (released.isEmpty()) {
+      return;
+    }
+    long releasedBytes = 0;
+    for (PendingRecord record : released) {
+      releasedBytes += record.size();
+    }
+    bytes.addAndGet(-releasedBytes);
+    records.addAndGet(-released.size());
+  }
+
+  @Override
+  public void senderHolds(long oldestAcceptedAtNanos) {
+    senderOldestNanos = oldestAcceptedAtNanos;
+  }
+
+  /**
+   * When the oldest record accepted and not yet stored was accepted (ticker scale), or -1 when there is none: the
+   * older of the oldest waiting record and the oldest the sender reported holding.
+   */
+  public long oldestUnstoredAtNanos() {
+    if (records.get() == 0) {
+      return -1;
+    }
+    long waiting = oldestAcceptedAtNanos();
+    long held = senderOldestNanos;
+    if (waiting < 0) {
+      return held;
+    }
+    return held < 0 || waiting - held < 0 ? waiting : held;
   }
 
   /** Records accepted and not yet stored by Kinesis (waiting, in flight or to be retried). */
   public int depth() {
+    return records.get();
+  }
+
+  @Override
+  public long unstored() {
     return records.get();
   }
 

@@ -20,18 +20,36 @@ public final class PutRecordsBatches {
   private PutRecordsBatches() {
   }
 
+  /** What Kinesis did with a batch: the records it stored and those it refused, each in batch order. */
+  public record Answer(List<PendingRecord> stored, List<PendingRecord> failed) {
+  }
+
   /**
    * Takes the next batch: records to retry first (they are older), then waiting ones, while the batch stays within
-   * {@code maxRecords} and {@code maxBytes}. A record that does not fit stays where it was.
+   * {@code maxRecords} and {@code maxBytes}. A record that does not fit stays where it was; an
+   * {@link PendingRecord#abandoned() abandoned} one is taken out into {@code abandoned} instead of the batch.
+   *
+   * @param source where new records come from; null for a batch of records to retry only
    */
   public static List<PendingRecord> next(Deque<PendingRecord> retries, RecordSource source, int maxRecords,
-      long maxBytes) {
-    List<PendingRecord> batch = new ArrayList<>(Math.min(maxRecords, retries.size() + source.waiting()));
+      long maxBytes, List<PendingRecord> abandoned) {
+    int waiting = source == null ? 0 : source.waiting();
+    List<PendingRecord> batch = new ArrayList<>(Math.min(maxRecords, retries.size() + waiting));
     long bytes = 0;
     while (batch.size() < maxRecords) {
       boolean fromRetries = !retries.isEmpty();
+      if (!fromRetries && source == null) {
+        break;
+      }
       PendingRecord candidate = fromRetries ? retries.peekFirst() : source.peek();
-      if (candidate == null || bytes + candidate.size() > maxBytes) {
+      if (candidate == null) {
+        break;
+      }
+      if (candidate.abandoned()) {
+        abandoned.add(fromRetries ? retries.pollFirst() : source.poll());
+        continue;
+      }
+      if (bytes + candidate.size() > maxBytes) {
         break;
       }
       batch.add(fromRetries ? retries.pollFirst() : source.poll());
@@ -70,6 +88,25 @@ public final class PutRecordsBatches {
       }
     }
     return failed;
+  }
+
+  /** The batch split by Kinesis' answer into the records it stored and those it refused. */
+  public static Answer split(List<PendingRecord> batch, PutRecordsResponse response) {
+    List<PendingRecord> failed = failed(batch, response);
+    if (failed.isEmpty()) {
+      return new Answer(batch, failed);
+    }
+    List<PendingRecord> stored = new ArrayList<>(batch.size() - failed.size());
+    int nextFailed = 0;
+    for (PendingRecord record : batch) {
+      // failed is a subsequence of batch, in order: one pass, by identity.
+      if (nextFailed < failed.size() && failed.get(nextFailed) == record) {
+        nextFailed++;
+      } else {
+        stored.add(record);
+      }
+    }
+    return new Answer(stored, failed);
   }
 
   /** Total size of some records, as Kinesis counts it. */

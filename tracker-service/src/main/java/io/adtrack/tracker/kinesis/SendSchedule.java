@@ -3,11 +3,10 @@ package io.adtrack.tracker.kinesis;
 import io.adtrack.conventions.Backoff;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 
@@ -25,7 +24,12 @@ import java.util.PriorityQueue;
  *   cut throughput to a trickle under steady partial throttling.</li>
  *   <li>A call that failed as a whole (connection, 5xx, timeout) or stored nothing pauses the sender as a whole,
  *   by a backoff that grows with such failures in a row and resets on the first call that stores anything; its
- *   records go back to the front, in order.</li>
+ *   records go back to the front, in order. Until a call stores something again, the sender probes: one call at a
+ *   time, with the records it already holds, taking new ones from the source only when it holds none. So during an
+ *   outage a backlog stays where the source keeps it (the spool's files, or the bounded buffer), and the sender's
+ *   own memory holds one batch, not a batch per call it may have in flight.</li>
+ *   <li>A record nobody wants any more ({@link PendingRecord#abandoned()}) is left out of every batch, new or
+ *   retried, and handed back by {@link #takeAbandoned()}.</li>
  * </ul>
  * Not thread-safe: its owner calls it from one thread (the sender's context).
  */
@@ -44,8 +48,9 @@ public final class SendSchedule {
   private final PriorityQueue<DelayedRetry> delayed = new PriorityQueue<>(
       Comparator.comparingLong(DelayedRetry::dueNanos).thenComparingLong(DelayedRetry::sequence));
   private long delayedSequence;
-  /** The batches out now (the very lists {@link #nextBatch} returned), each with when its oldest was accepted. */
-  private final Map<List<PendingRecord>, Long> inFlight = new IdentityHashMap<>();
+  /** The batches out now, by identity; each batch's first record is its oldest (retries come first). */
+  private final List<List<PendingRecord>> inFlight = new ArrayList<>();
+  private List<PendingRecord> abandoned = new ArrayList<>();
   private boolean paused;
   private long pausedUntilNanos;
   private int callFailuresInARow;
@@ -70,16 +75,17 @@ public final class SendSchedule {
    */
   public List<PendingRecord> nextBatch(long nowNanos) {
     promoteDueRetries(nowNanos);
-    if (inFlight.size() >= maxInFlight || isPaused(nowNanos)) {
+    boolean probing = callFailuresInARow > 0;
+    if (inFlight.size() >= (probing ? 1 : maxInFlight) || isPaused(nowNanos)) {
       return List.of();
     }
-    if (retries.isEmpty() && !newRecordsDue(nowNanos)) {
+    if (retries.isEmpty() && (probing && !delayed.isEmpty() || !newRecordsDue(nowNanos))) {
       return List.of();
     }
-    List<PendingRecord> batch = PutRecordsBatches.next(retries, source, PutRecordsBatches.MAX_RECORDS,
-        PutRecordsBatches.MAX_BYTES);
+    List<PendingRecord> batch = PutRecordsBatches.next(retries, probing && !retries.isEmpty() ? null : source,
+        PutRecordsBatches.MAX_RECORDS, PutRecordsBatches.MAX_BYTES, abandoned);
     if (!batch.isEmpty()) {
-      inFlight.put(batch, oldestAcceptedAt(batch));
+      inFlight.add(batch);
     }
     return batch;
   }
@@ -91,7 +97,7 @@ public final class SendSchedule {
    * stored nothing starts or prolongs it.
    */
   public void stored(List<PendingRecord> batch, List<PendingRecord> failed, long nowNanos) {
-    inFlight.remove(batch);
+    ended(batch);
     if (failed.size() < batch.size()) {
       callFailuresInARow = 0;
       paused = false;
@@ -111,7 +117,7 @@ public final class SendSchedule {
 
   /** A call failed as a whole: its records go back to the front, in order, and the sender pauses. */
   public void callFailed(List<PendingRecord> batch, long nowNanos) {
-    inFlight.remove(batch);
+    ended(batch);
     for (int i = batch.size() - 1; i >= 0; i--) {
       retries.addFirst(batch.get(i));
     }
@@ -152,44 +158,51 @@ public final class SendSchedule {
     return inFlight.size();
   }
 
+  /** The records left out of batches since the last call because they were abandoned; the caller releases them. */
+  public List<PendingRecord> takeAbandoned() {
+    if (abandoned.isEmpty()) {
+      return List.of();
+    }
+    List<PendingRecord> taken = abandoned;
+    abandoned = new ArrayList<>();
+    return taken;
+  }
+
   /**
-   * When the oldest record not yet stored was accepted, wherever it is now: waiting in the source, in a call out,
-   * or waiting to be sent again; -1 when there is none. It walks the records held for a retry, so it is for a
-   * periodic look (the age gauge), not for every send.
+   * When the oldest record taken from the source and not yet stored was accepted, or -1 when none is held: every
+   * record waiting for a retry, and the first (oldest) record of each batch in flight.
    */
-  public long oldestUnstoredAcceptedAtNanos() {
-    long oldest = source.oldestAcceptedAtNanos();
-    for (long batchOldest : inFlight.values()) {
-      oldest = older(oldest, batchOldest);
+  public long oldestHeldNanos() {
+    long oldest = Long.MAX_VALUE;
+    boolean any = false;
+    for (List<PendingRecord> batch : inFlight) {
+      oldest = Math.min(oldest, batch.get(0).acceptedAtNanos());
+      any = true;
     }
     for (PendingRecord record : retries) {
-      oldest = older(oldest, record.acceptedAtNanos());
+      oldest = Math.min(oldest, record.acceptedAtNanos());
+      any = true;
     }
     for (DelayedRetry retry : delayed) {
-      oldest = older(oldest, retry.record().acceptedAtNanos());
+      oldest = Math.min(oldest, retry.record().acceptedAtNanos());
+      any = true;
     }
-    return oldest;
+    return any ? oldest : -1;
+  }
+
+  private void ended(List<PendingRecord> batch) {
+    for (int i = 0; i < inFlight.size(); i++) {
+      if (inFlight.get(i) == batch) {
+        inFlight.remove(i);
+        return;
+      }
+    }
+    throw new IllegalStateException("a batch ended that was not in flight");
   }
 
   /** Records taken from the source and not yet stored: to send again, or waiting for their backoff. */
   public int retrying() {
     return retries.size() + delayed.size();
-  }
-
-  private static long oldestAcceptedAt(List<PendingRecord> batch) {
-    long oldest = -1;
-    for (PendingRecord record : batch) {
-      oldest = older(oldest, record.acceptedAtNanos());
-    }
-    return oldest;
-  }
-
-  /** The earlier of two acceptance times, -1 standing for none (compared by difference: nanoTime may wrap). */
-  private static long older(long first, long second) {
-    if (first == -1) {
-      return second;
-    }
-    return second == -1 || first - second <= 0 ? first : second;
   }
 
   private boolean isPaused(long nowNanos) {

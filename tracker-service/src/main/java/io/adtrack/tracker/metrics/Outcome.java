@@ -2,7 +2,7 @@ package io.adtrack.tracker.metrics;
 
 /** How a tracking call ended, as the {@code outcome} tag of {@code tracker_requests_total}. */
 public enum Outcome {
-  /** Valid, and the event is in the producer buffer. */
+  /** Valid, and the event is kept as ACK_AFTER promises (in the buffer, in the spool, or in Kinesis). */
   ACCEPTED("accepted"),
   /** Valid and answered, deliberately not recorded: a HEAD, or invalid traffic under INVALID_TRAFFIC=drop. */
   UNRECORDED("unrecorded"),
@@ -18,8 +18,12 @@ public enum Outcome {
   CORE_DATA_UNAVAILABLE("core_data_unavailable"),
   /** 503: REDIS_MAX_MISSES_IN_FLIGHT lookups of uncached ids are waiting for Redis already (a flood, or Redis slow). */
   LOOKUPS_SATURATED("lookups_saturated"),
-  /** 503: the producer buffer is full (Kinesis down or slow). */
+  /** 503: the producer buffer or the spool is full (Kinesis down or slow), or the tracker is shutting down. */
   BUFFER_FULL("buffer_full"),
+  /** 503: the spool cannot write (disk full or failing): readiness names the cause. */
+  SPOOL_UNAVAILABLE("spool_unavailable"),
+  /** 503: ACK_AFTER=kinesis, and Kinesis did not store the event within ACK_TIMEOUT_MS. */
+  ACK_TIMEOUT("ack_timeout"),
   /** 500: something we did not expect, e.g. malformed core data. */
   ERROR("error");
 

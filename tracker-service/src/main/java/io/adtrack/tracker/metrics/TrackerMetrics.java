@@ -5,6 +5,7 @@ import io.adtrack.tracker.cache.CacheStats;
 import io.adtrack.tracker.traffic.InvalidTrafficMode;
 import io.adtrack.tracker.traffic.InvalidTrafficStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every meter of the tracker, registered once. Request counters are looked up by enum ordinals rather than by
@@ -126,5 +128,13 @@ public final class TrackerMetrics implements CacheStats, InvalidTrafficStats {
   /** Registers a gauge read at scrape time, in a base unit the exported name ends with (e.g. "seconds"). */
   public void gauge(String name, String description, String baseUnit, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).baseUnit(baseUnit).register(registry);
+  }
+
+  /**
+   * Registers a counter that {@code owner} keeps (it must only grow), read at scrape time. Micrometer holds the owner
+   * weakly: pass the object that lives as long as the count, not a lambda nothing else holds.
+   */
+  public <T> void counter(String name, String description, T owner, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, owner, value).description(description).register(registry);
   }
 }

@@ -38,6 +38,9 @@ class TrackerConfigTest {
     assertThat(config.kinesis().linger()).isEqualTo(Duration.ofMillis(20));
     assertThat(config.shutdownTimeout()).hasSeconds(25);
     assertThat(config.peers()).isEqualTo(new TrackerConfig.Peers("core-data-updates", "tracking-events"));
+    assertThat(config.delivery()).as("the spool in the tracker's own directory, 1 GiB, no fsync")
+        .isEqualTo(new TrackerConfig.Delivery(AckAfter.SPOOL, Duration.ofSeconds(2), Optional.empty(), 1L << 30,
+            Duration.ZERO));
     assertThat(config.invalidTraffic()).isEqualTo(new TrackerConfig.InvalidTraffic(InvalidTrafficMode.FLAG,
         Optional.empty(), Duration.ofSeconds(10)));
     assertThat(config.cache().negativeMaxEntries()).isEqualTo(10_000);
@@ -58,6 +61,8 @@ class TrackerConfigTest {
         Map.entry("CORE_DATA_STREAM", "core-eu"), Map.entry("EVENT_TABLE", "table-eu"),
         Map.entry("CORS_ALLOWED_ORIGINS", "https://publisher.example"), Map.entry("TRUSTED_PROXIES", "2"),
         Map.entry("IP_ANONYMIZATION", "Drop"), Map.entry("REFERER_DETAIL", "origin"),
+        Map.entry("ACK_AFTER", "kinesis"), Map.entry("ACK_TIMEOUT_MS", "750"), Map.entry("SPOOL_DIR", "/var/spool/x"),
+        Map.entry("SPOOL_MAX_BYTES", "2097152"), Map.entry("SPOOL_FSYNC_MS", "10"),
         Map.entry("NEGATIVE_CACHE_MAX_ENTRIES", "5"), Map.entry("REDIS_MAX_MISSES_IN_FLIGHT", "3"),
         Map.entry("INVALID_TRAFFIC", "drop"), Map.entry("BOT_UA_FILE", "/etc/adtrack/bots.txt"),
         Map.entry("CLICK_DEDUP_SECONDS", "0")));
@@ -75,6 +80,15 @@ class TrackerConfigTest {
     assertThat(config.peers()).isEqualTo(new TrackerConfig.Peers("core-eu", "table-eu"));
     assertThat(config.invalidTraffic()).isEqualTo(new TrackerConfig.InvalidTraffic(InvalidTrafficMode.DROP,
         Optional.of(Path.of("/etc/adtrack/bots.txt")), Duration.ZERO));
+    assertThat(config.delivery()).isEqualTo(new TrackerConfig.Delivery(AckAfter.KINESIS, Duration.ofMillis(750),
+        Optional.of(Path.of("/var/spool/x")), 2L << 20, Duration.ofMillis(10)));
+  }
+
+  @Test
+  void readingTheConfiguration_neverTouchesTheSpoolDirectory() {
+    TrackerConfig config = read(Map.of("SPOOL_DIR", "/no/such/directory"));
+
+    assertThat(config.delivery().spoolDir()).contains(Path.of("/no/such/directory"));
   }
 
   @ParameterizedTest
@@ -122,6 +136,10 @@ class TrackerConfigTest {
         .hasMessage("IP_ANONYMIZATION=hash is not one of [truncate, drop, off]");
     assertThatThrownBy(() -> read(Map.of("REFERER_DETAIL", "none")))
         .hasMessage("REFERER_DETAIL=none is not one of [path, origin, full]");
+    assertThatThrownBy(() -> read(Map.of("ACK_AFTER", "disk")))
+        .hasMessage("ACK_AFTER=disk is not one of [spool, kinesis, memory]");
+    assertThatThrownBy(() -> read(Map.of("SPOOL_MAX_BYTES", "1000")))
+        .hasMessage("SPOOL_MAX_BYTES=1000 is out of range [1048576, 1099511627776]");
     assertThatThrownBy(() -> read(Map.of("INVALID_TRAFFIC", "block")))
         .hasMessage("INVALID_TRAFFIC=block is not one of [flag, drop]");
   }

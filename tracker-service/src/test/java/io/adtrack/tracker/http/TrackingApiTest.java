@@ -217,7 +217,7 @@ class TrackingApiTest {
     HttpResponse<Buffer> ready = harness.management("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.bodyAsJsonObject().getJsonObject("checks").fieldNames())
-        .contains("redisConnected", "redisSubscribed", "kinesisReachable", "producerNotSaturated");
+        .contains("redisConnected", "redisSubscribed", "kinesisReachable", "spoolAccepting");
     String metrics = harness.metrics();
     assertThat(metrics)
         .contains("tracker_requests_total{outcome=\"accepted\",route=\"event\"}")
@@ -225,6 +225,8 @@ class TrackingApiTest {
         .contains("tracker_kinesis_batches_total", "tracker_kinesis_records_sent_total",
             "tracker_kinesis_records_failed_total", "tracker_kinesis_records_retried_total")
         .contains("tracker_buffer_records", "tracker_buffer_bytes", "tracker_buffer_oldest_age_seconds")
+        .contains("tracker_spool_bytes", "tracker_spool_records", "tracker_spool_segments",
+            "tracker_spool_replayed_total", "tracker_spool_skipped_total")
         .contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_gc_memory_allocated_bytes_total",
             "jvm_threads_live_threads", "process_cpu_usage");
   }

@@ -18,13 +18,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Kinesis cut off while calls come in, with a producer buffer of 40 records, then back. */
+/** Kinesis cut off while calls come in, with a producer buffer of 40 records (ACK_AFTER=memory), then back. */
 class KinesisOutageTest {
 
   private static final int BUFFER_RECORDS = 40;
   @RegisterExtension
   static final TrackerHarness harness =
-      TrackerHarness.withEnv(Map.of("KINESIS_BUFFER_MAX_RECORDS", Integer.toString(BUFFER_RECORDS)));
+      TrackerHarness.withEnv(Map.of("ACK_AFTER", "memory",
+          "KINESIS_BUFFER_MAX_RECORDS", Integer.toString(BUFFER_RECORDS)));
 
   @Test
   void callsAre200UntilTheBufferIsFull_then503WithRetryAfter_andEveryAcknowledgedEventArrivesAfterwards() {
@@ -57,6 +58,9 @@ class KinesisOutageTest {
     await("the age of the oldest unstored event shows").atMost(TrackerHarness.PATIENCE)
         .until(() -> oldestUnstoredAgeSeconds() > 0);
 
+    // The sender must have met the outage (a failed call) before it ends, or there is nothing to retry.
+    await().atMost(TrackerHarness.PATIENCE).until(() -> harness.metrics()
+        .matches("(?s).*tracker_kinesis_records_failed_total [1-9].*"));
     harness.kinesisProxy().restore();
 
     List<TrackingEvent> arrived = harness.awaitEvents(id, 1 + BUFFER_RECORDS);

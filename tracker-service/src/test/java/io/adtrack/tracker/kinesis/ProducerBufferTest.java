@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.base.Ticker;
 import io.adtrack.tracker.ManualTicker;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class ProducerBufferTest {
     PendingRecord taken = buffer.poll();
     assertThat(buffer.offer(new PendingRecord("c", new byte[1]))).as("taken is not stored yet")
         .isEqualTo(ProducerBuffer.Offer.FULL);
-    buffer.release(1, taken.size());
+    buffer.release(List.of(taken));
     assertThat(buffer.offer(new PendingRecord("c", new byte[1]))).isEqualTo(ProducerBuffer.Offer.ACCEPTED);
     assertThat(buffer.depth()).isEqualTo(2);
   }
@@ -41,7 +42,7 @@ class ProducerBufferTest {
   void theSender_isToldWhenAFirstRecordWaits_andWhenAFullBatchWaits() {
     ProducerBuffer buffer = new ProducerBuffer(10_000, 1L << 30, 3, Ticker.systemTicker());
     AtomicInteger told = new AtomicInteger();
-    buffer.onSendable(told::incrementAndGet);
+    buffer.onAvailable(told::incrementAndGet);
 
     for (int i = 0; i < 7; i++) {
       buffer.offer(new PendingRecord("k" + i, new byte[1]));
@@ -71,6 +72,27 @@ class ProducerBufferTest {
     assertThat(buffer.oldestAcceptedAtNanos()).isEqualTo(first);
     buffer.poll();
     assertThat(buffer.oldestAcceptedAtNanos()).isEqualTo(first + Duration.ofMillis(7).toNanos());
+  }
+
+  @Test
+  void theOldestUnstoredRecord_isTheOlderOfTheOldestWaiting_andTheOldestTheSenderHolds() {
+    ManualTicker ticker = new ManualTicker();
+    ProducerBuffer buffer = new ProducerBuffer(10, 1L << 20, 500, ticker);
+    assertThat(buffer.oldestUnstoredAtNanos()).as("empty").isEqualTo(-1);
+    long first = ticker.read();
+    buffer.offer(new PendingRecord("a", new byte[1]));
+    ticker.advance(Duration.ofMillis(7));
+    buffer.offer(new PendingRecord("b", new byte[1]));
+    PendingRecord taken = buffer.poll();
+
+    assertThat(buffer.oldestUnstoredAtNanos()).as("the sender has not said yet").isEqualTo(first + 7_000_000);
+    buffer.senderHolds(taken.acceptedAtNanos());
+    assertThat(buffer.oldestUnstoredAtNanos()).as("the one in flight").isEqualTo(first);
+    buffer.release(List.of(taken));
+    buffer.senderHolds(-1);
+    assertThat(buffer.oldestUnstoredAtNanos()).isEqualTo(first + 7_000_000);
+    buffer.release(List.of(buffer.poll()));
+    assertThat(buffer.oldestUnstoredAtNanos()).isEqualTo(-1);
   }
 
   @Test

@@ -17,6 +17,16 @@ class PutRecordsBatchesTest {
     return new PendingRecord(key, new byte[dataBytes]);
   }
 
+  /** A record whose caller gave up waiting for it. */
+  private static PendingRecord abandoned(String key) {
+    return new PendingRecord(key, new byte[1]) {
+      @Override
+      public boolean abandoned() {
+        return true;
+      }
+    };
+  }
+
   private static ProducerBuffer bufferWith(int count, int dataBytes) {
     ProducerBuffer buffer = new ProducerBuffer(1_000_000, 1L << 34, 500, Ticker.systemTicker());
     for (int i = 0; i < count; i++) {
@@ -31,8 +41,8 @@ class PutRecordsBatchesTest {
 
     List<Integer> sizes = new ArrayList<>();
     List<PendingRecord> batch;
-    while (!(batch = PutRecordsBatches.next(new ArrayDeque<>(), buffer, 500, PutRecordsBatches.MAX_BYTES))
-        .isEmpty()) {
+    while (!(batch = PutRecordsBatches.next(new ArrayDeque<>(), buffer, 500, PutRecordsBatches.MAX_BYTES,
+        new ArrayList<>())).isEmpty()) {
       sizes.add(batch.size());
     }
 
@@ -47,8 +57,10 @@ class PutRecordsBatchesTest {
       buffer.offer(record("k" + i, (1 << 20) - 2));
     }
 
-    List<PendingRecord> first = PutRecordsBatches.next(new ArrayDeque<>(), buffer, 500, PutRecordsBatches.MAX_BYTES);
-    List<PendingRecord> second = PutRecordsBatches.next(new ArrayDeque<>(), buffer, 500, PutRecordsBatches.MAX_BYTES);
+    List<PendingRecord> first = PutRecordsBatches.next(new ArrayDeque<>(), buffer, 500, PutRecordsBatches.MAX_BYTES,
+        new ArrayList<>());
+    List<PendingRecord> second = PutRecordsBatches.next(new ArrayDeque<>(), buffer, 500, PutRecordsBatches.MAX_BYTES,
+        new ArrayList<>());
 
     assertThat(first).hasSize(5);
     assertThat(PutRecordsBatches.bytes(first)).isEqualTo(PutRecordsBatches.MAX_BYTES);
@@ -60,11 +72,45 @@ class PutRecordsBatchesTest {
     ProducerBuffer buffer = bufferWith(3, 1);
     Deque<PendingRecord> retries = new ArrayDeque<>(List.of(record("r0", 1), record("r1", 1)));
 
-    List<PendingRecord> batch = PutRecordsBatches.next(retries, buffer, 4, PutRecordsBatches.MAX_BYTES);
+    List<PendingRecord> batch = PutRecordsBatches.next(retries, buffer, 4, PutRecordsBatches.MAX_BYTES,
+        new ArrayList<>());
 
     assertThat(batch).extracting(PendingRecord::partitionKey).containsExactly("r0", "r1", "k0", "k1");
     assertThat(retries).isEmpty();
     assertThat(buffer.waiting()).isEqualTo(1);
+  }
+
+  @Test
+  void abandonedRecords_areTakenOutOfTheBatch_whetherNewOrToRetry() {
+    ProducerBuffer buffer = new ProducerBuffer(100, 1L << 20, 500, Ticker.systemTicker());
+    buffer.offer(record("k0", 1));
+    buffer.offer(abandoned("k1"));
+    buffer.offer(record("k2", 1));
+    Deque<PendingRecord> retries = new ArrayDeque<>(List.of(abandoned("r0"), record("r1", 1)));
+    List<PendingRecord> dropped = new ArrayList<>();
+
+    List<PendingRecord> batch = PutRecordsBatches.next(retries, buffer, 500, PutRecordsBatches.MAX_BYTES, dropped);
+
+    assertThat(batch).extracting(PendingRecord::partitionKey).containsExactly("r1", "k0", "k2");
+    assertThat(dropped).extracting(PendingRecord::partitionKey).containsExactly("r0", "k1");
+    assertThat(buffer.waiting()).isZero();
+  }
+
+  @Test
+  void anAnswer_splitsTheBatchIntoStoredAndFailed_inOrder() {
+    List<PendingRecord> batch = List.of(record("a", 1), record("b", 1), record("c", 1));
+    PutRecordsResponse response = PutRecordsResponse.builder()
+        .failedRecordCount(1)
+        .records(
+            PutRecordsResultEntry.builder().sequenceNumber("1").shardId("s").build(),
+            PutRecordsResultEntry.builder().errorCode("InternalFailure").errorMessage("oops").build(),
+            PutRecordsResultEntry.builder().sequenceNumber("2").shardId("s").build())
+        .build();
+
+    PutRecordsBatches.Answer answer = PutRecordsBatches.split(batch, response);
+
+    assertThat(answer.stored()).extracting(PendingRecord::partitionKey).containsExactly("a", "c");
+    assertThat(answer.failed()).extracting(PendingRecord::partitionKey).containsExactly("b");
   }
 
   @Test

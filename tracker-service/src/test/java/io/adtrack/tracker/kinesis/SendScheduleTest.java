@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -184,7 +185,7 @@ class SendScheduleTest {
   }
 
   @Test
-  void aCallThatFailsWhole_pausesTheWholeSender_newRecordsIncluded() {
+  void aCallThatFailsWhole_pausesTheWholeSender_thenProbesWithWhatItHolds_beforeTakingNewRecords() {
     Backoff backoff = predictable(Duration.ofMillis(50), Duration.ofMillis(100));
     SendSchedule schedule = schedule(Duration.ZERO, backoff);
     List<PendingRecord> batch = offerAndTake(schedule, "first", 1);
@@ -198,11 +199,17 @@ class SendScheduleTest {
     assertThat(schedule.nextBatch(now())).isEmpty();
     ticker.advance(Duration.ofNanos(1));
     List<PendingRecord> retry = schedule.nextBatch(now());
-    assertThat(keys(retry)).as("the failed record first, nothing dropped").containsExactly("first0", "second0");
+    assertThat(keys(retry)).as("a probe: the failed record alone").containsExactly("first0");
+    assertThat(schedule.nextBatch(now())).as("one call at a time while probing").isEmpty();
 
     schedule.callFailed(retry, now());
     assertThat(schedule.nextWakeUpNanos(now())).as("a second failure in a row waits longer")
         .hasValue(now() + backoff.ceiling(2).toNanos());
+    ticker.advance(backoff.ceiling(2));
+    List<PendingRecord> secondProbe = schedule.nextBatch(now());
+    schedule.stored(secondProbe, List.of(), now());
+
+    assertThat(keys(schedule.nextBatch(now()))).as("stored again: new records flow").containsExactly("second0");
   }
 
   @Test
@@ -216,11 +223,11 @@ class SendScheduleTest {
 
     ticker.advance(backoff.ceiling(1));
     List<PendingRecord> next = schedule.nextBatch(now());
-    assertThat(keys(next)).containsExactly("a0", "a1", "b0");
+    assertThat(keys(next)).as("a probe with the refused records").containsExactly("a0", "a1");
     schedule.stored(next, List.of(next.get(0)), now());
     offer("c", 1);
 
-    assertThat(keys(schedule.nextBatch(now()))).as("stored some: no pause any more").containsExactly("c0");
+    assertThat(keys(schedule.nextBatch(now()))).as("stored some: no pause any more").containsExactly("b0", "c0");
   }
 
   @Test
@@ -236,33 +243,63 @@ class SendScheduleTest {
   }
 
   @Test
-  void theOldestUnstoredRecord_isFound_waitingInFlightOrHeldForARetry() {
+  void whilePaused_nothingIsTakenFromTheSource_soABacklogStaysWhereTheSourceKeepsIt() {
     Backoff backoff = predictable(Duration.ofMillis(50), Duration.ofSeconds(1));
     SendSchedule schedule = schedule(Duration.ZERO, backoff);
-    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("nothing accepted").isEqualTo(-1);
-    long firstAcceptedAt = now();
-    offer("first", 2);
-    ticker.advance(Duration.ofSeconds(1));
-    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("waiting in the buffer").isEqualTo(firstAcceptedAt);
+    schedule.callFailed(offerAndTake(schedule, "first", 1), now());
 
-    List<PendingRecord> batch = schedule.nextBatch(now());
-    offer("second", 1);
-    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("in a call out").isEqualTo(firstAcceptedAt);
+    offer("backlog", 2_000);
+    for (int i = 0; i < 10; i++) {
+      assertThat(schedule.nextBatch(now())).isEmpty();
+      schedule.nextWakeUpNanos(now());
+      ticker.advance(backoff.ceiling(1).dividedBy(20));
+    }
 
-    schedule.stored(batch, List.of(batch.get(1)), now());
-    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("refused, waiting for its backoff")
-        .isEqualTo(firstAcceptedAt);
+    assertThat(buffer.waiting()).as("not one record taken during the outage").isEqualTo(2_000);
+    assertThat(schedule.retrying()).isEqualTo(1);
+  }
 
+  @Test
+  void aRecordAbandonedWhileWaitingForItsRetry_isLeftOutOfTheNextBatch_andHandedBack() {
+    Backoff backoff = predictable(Duration.ofMillis(10), Duration.ofSeconds(1));
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
+    AtomicBoolean gaveUp = new AtomicBoolean();
+    PendingRecord waitedFor = new PendingRecord("waited", new byte[1]) {
+      @Override
+      public boolean abandoned() {
+        return gaveUp.get();
+      }
+    };
+    buffer.offer(waitedFor);
+    List<PendingRecord> batch = offerAndTake(schedule, "other", 1);
+    assertThat(keys(batch)).containsExactly("waited", "other0");
+
+    schedule.callFailed(batch, now());
+    gaveUp.set(true);
     ticker.advance(backoff.ceiling(1));
-    List<PendingRecord> again = schedule.nextBatch(now());
-    assertThat(keys(again)).containsExactly("first1", "second0");
-    schedule.callFailed(again, now());
-    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("back at the front after a failed call")
-        .isEqualTo(firstAcceptedAt);
 
-    ticker.advance(backoff.ceiling(2));
+    assertThat(keys(schedule.nextBatch(now()))).containsExactly("other0");
+    assertThat(schedule.takeAbandoned()).containsExactly(waitedFor);
+    assertThat(schedule.takeAbandoned()).as("handed back once").isEmpty();
+  }
+
+  @Test
+  void theOldestRecordHeld_isTheOldestInFlightOrWaitingForARetry() {
+    SendSchedule schedule = schedule(Duration.ZERO, predictable(LINGER, LINGER));
+    assertThat(schedule.oldestHeldNanos()).as("nothing held").isEqualTo(-1);
+    long firstAccepted = now();
+    List<PendingRecord> first = offerAndTake(schedule, "a", 2);
+    ticker.advance(Duration.ofMillis(3));
+    List<PendingRecord> second = offerAndTake(schedule, "b", 1);
+
+    assertThat(schedule.oldestHeldNanos()).isEqualTo(firstAccepted);
+    schedule.stored(first, List.of(first.get(1)), now());
+    assertThat(schedule.oldestHeldNanos()).as("a1 waits for its retry").isEqualTo(firstAccepted);
+    schedule.stored(second, List.of(), now());
+    ticker.advance(LINGER);
     schedule.stored(schedule.nextBatch(now()), List.of(), now());
-    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("all stored").isEqualTo(-1);
+
+    assertThat(schedule.oldestHeldNanos()).isEqualTo(-1);
   }
 
   /** Sends every batch due now to a Kinesis that answers at once with {@code refuse}'s choice; returns the calls. */
