@@ -125,14 +125,22 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    // Before any SDK client is built (each reads it then): kinesalite speaks JSON only.
+    useStandInDefaults();
+    System.exit(run(Environment.system()));
+  }
+
+  /**
+   * What every AWS SDK client of this JVM must know before the first is built (each reads it then), for a JVM that
+   * runs the pipeline in-process: {@code main}, or a fault harness.
+   */
+  public static void useStandInDefaults() {
+    // kinesalite speaks JSON only.
     System.setProperty("aws.cborEnabled", "false");
     // Dummy credentials ahead of the default chain, so real keys in the shell never reach the stand-ins.
     System.setProperty("aws.accessKeyId", "local");
     System.setProperty("aws.secretAccessKey", "local");
     // DynamoDB Local logs through the Log4j 2 API without an implementation: quiet, instead of an ERROR at start.
     System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
-    System.exit(run(Environment.system()));
   }
 
   /** The launcher without System.exit: start, print, wait for a stop signal or the parent to end, stop. */
