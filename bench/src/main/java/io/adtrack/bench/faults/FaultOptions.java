@@ -47,7 +47,7 @@ record FaultOptions(Path root, boolean quick, double rate, Duration leadIn, Dura
   /** The full run: faults of 30-60 s at 200 requests/s. */
   static FaultOptions full(Path root) {
     return new FaultOptions(root, false, 200, Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(5),
-        Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofSeconds(240), Duration.ofSeconds(1),
+        Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(600), Duration.ofSeconds(2),
         Optional.empty(), Map.of(), List.of(Scenario.values()),
         root.resolve("bench/results/" + LocalDate.now() + "-faults.md"));
   }
