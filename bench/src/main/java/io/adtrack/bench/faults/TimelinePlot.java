@@ -127,13 +127,7 @@ final class TimelinePlot {
     g.setColor(color);
     Path2D.Double path = new Path2D.Double();
     for (int s = 0; s < perSecond.length; s++) {
-      double x = axes.x(s + 0.5);
-      double y = axes.yRate(perSecond[s]);
-      if (s == 0) {
-        path.moveTo(x, y);
-      } else {
-        path.lineTo(x, y);
-      }
+      Charts.extend(path, axes.x(s + 0.5), axes.yRate(perSecond[s]));
     }
     g.draw(path);
   }
@@ -142,16 +136,8 @@ final class TimelinePlot {
       Color color) {
     g.setColor(color);
     Path2D.Double path = new Path2D.Double();
-    boolean first = true;
     for (Sample sample : samples) {
-      double x = axes.x(sample.seconds());
-      double y = axes.yCount(count.applyAsDouble(sample));
-      if (first) {
-        path.moveTo(x, y);
-        first = false;
-      } else {
-        path.lineTo(x, y);
-      }
+      Charts.extend(path, axes.x(sample.seconds()), axes.yCount(count.applyAsDouble(sample)));
     }
     g.draw(path);
   }

@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +31,15 @@ public final class Charts {
     g.drawString(title, 80, 32);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     return g;
+  }
+
+  /** Continues a curve to (x, y), or starts it there when it has no point yet. */
+  public static void extend(Path2D.Double curve, double x, double y) {
+    if (curve.getCurrentPoint() == null) {
+      curve.moveTo(x, y);
+    } else {
+      curve.lineTo(x, y);
+    }
   }
 
   /** Writes the image as a PNG, creating the directory. */

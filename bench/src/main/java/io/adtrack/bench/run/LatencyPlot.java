@@ -100,18 +100,11 @@ final class LatencyPlot {
       g.setColor(s.color());
       Path2D.Double path = new Path2D.Double();
       double maxNines = Math.min(MAX_NINES, Math.log10(s.micros().getTotalCount()));
-      boolean first = true;
       for (double nines = 0; nines <= maxNines + 1e-9; nines += 0.01) {
         double percentile = 100 * (1 - Math.pow(10, -nines));
         double ms = Math.max(s.micros().getValueAtPercentile(percentile) / 1000.0, Math.pow(10, yLow));
-        double x = LEFT + plotW * nines / MAX_NINES;
-        double y = TOP + plotH - plotH * (Math.log10(ms) - yLow) / (yHigh - yLow);
-        if (first) {
-          path.moveTo(x, y);
-          first = false;
-        } else {
-          path.lineTo(x, y);
-        }
+        Charts.extend(path, LEFT + plotW * nines / MAX_NINES,
+            TOP + plotH - plotH * (Math.log10(ms) - yLow) / (yHigh - yLow));
       }
       g.draw(path);
       g.drawLine(LEFT + 15, legendY, LEFT + 55, legendY);
