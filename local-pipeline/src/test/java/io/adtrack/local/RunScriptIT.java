@@ -208,7 +208,10 @@ class RunScriptIT {
     String run(String... arguments) throws IOException, InterruptedException {
       List<String> command = new ArrayList<>(List.of(executable.toString(), "-L", socket));
       command.addAll(List.of(arguments));
-      Process tmux = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      // Run from inside a tmux session, tmux would refuse to nest one.
+      builder.environment().remove("TMUX");
+      Process tmux = builder.start();
       String output = new String(tmux.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(tmux.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(tmux.exitValue()).as("tmux %s: %s", arguments[0], output).isZero();
