@@ -18,8 +18,8 @@ final class FaultsReport {
   private FaultsReport() {
   }
 
-  static void write(FaultOptions options, List<Outcome> outcomes, DeliveryMode mode, Machine machine,
-      double loadAtStart, Duration took, Path workDir) {
+  static void write(FaultOptions options, List<Outcome> outcomes, Optional<String> aborted, DeliveryMode mode,
+      Machine machine, double loadAtStart, Duration took, Path workDir) {
     Path report = options.output();
     String stem = report.getFileName().toString().replace(".md", "");
     StringBuilder md = new StringBuilder();
@@ -65,6 +65,8 @@ final class FaultsReport {
           .append(" | ").append(r.crashes())
           .append(" | ").append(r.verdict()).append(" |\n");
     }
+    aborted.ifPresent(reason -> md.append("\n**Aborted**: ").append(reason).append(" (see the log); the scenarios "
+        + "after it did not run.\n"));
     md.append("\n").append(COUNTING).append("\n\n");
     for (Outcome outcome : outcomes) {
       ScenarioResult r = outcome.result();

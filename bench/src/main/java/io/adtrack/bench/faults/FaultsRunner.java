@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -79,12 +80,19 @@ public final class FaultsRunner {
       EventTableReader table = new EventTableReader(faults.pipeline().dynamoDb(),
           faults.pipeline().config().eventTable());
       ScenarioRun runner = new ScenarioRun(options, faults, load, stream, table, mode.isMemory());
-      for (int i = 0; i < options.scenarios().size(); i++) {
+      Optional<String> aborted = Optional.empty();
+      for (int i = 0; i < options.scenarios().size() && aborted.isEmpty(); i++) {
         Scenario scenario = options.scenarios().get(i);
-        outcomes.add(runner.run(scenario, programs.get(i), "s" + (i + 1)));
+        try {
+          outcomes.add(runner.run(scenario, programs.get(i), "s" + (i + 1)));
+        } catch (RuntimeException e) {
+          // The pipeline is in no known state any more: report what ran, and why the rest did not.
+          LOG.error("Scenario {} could not run to its end; stopping here", scenario.key(), e);
+          aborted = Optional.of(scenario.key() + " could not run to its end: " + e);
+        }
         machine.sampleLoad();
       }
-      FaultsReport.write(options, outcomes, mode, machine, loadAtStart,
+      FaultsReport.write(options, outcomes, aborted, mode, machine, loadAtStart,
           Duration.ofNanos(System.nanoTime() - started), workDir);
     }
     return outcomes;
