@@ -89,7 +89,7 @@ final class CallLoad implements AutoCloseable {
     }
     long deadline = System.nanoTime() + CALL_TIMEOUT.plusSeconds(5).toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-      sleep(20);
+      ScenarioRun.pause(Duration.ofMillis(20));
     }
   }
 
@@ -192,14 +192,5 @@ final class CallLoad implements AutoCloseable {
   public void close() {
     stop();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 }

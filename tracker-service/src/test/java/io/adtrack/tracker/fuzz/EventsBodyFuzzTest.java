@@ -1,5 +1,7 @@
 package io.adtrack.tracker.fuzz;
 
+import static io.adtrack.tracker.Compression.deflate;
+import static io.adtrack.tracker.Compression.gzip;
 import static io.adtrack.tracker.TrackerHarness.program;
 import static io.adtrack.tracker.TrackerHarness.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,15 +14,9 @@ import io.adtrack.tracker.fuzz.RawHttp.Answer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -159,28 +155,5 @@ class EventsBodyFuzzTest {
     request.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
     request.writeBytes(body);
     return request.toByteArray();
-  }
-
-  private static byte[] gzip(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (OutputStream gzip = new GZIPOutputStream(out)) {
-      gzip.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  private static byte[] deflate(byte[] data, boolean raw) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, raw);
-    try (OutputStream deflate = new DeflaterOutputStream(out, deflater)) {
-      deflate.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      deflater.end(); // a Deflater passed in is not ended by the stream's close()
-    }
-    return out.toByteArray();
   }
 }
