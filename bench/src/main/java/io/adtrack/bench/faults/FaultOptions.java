@@ -101,9 +101,16 @@ record FaultOptions(Path root, boolean quick, double rate, Duration leadIn, Dura
         Map.copyOf(trackerEnv), scenarios, output);
   }
 
-  /** Everything the tracker gets on top of the pipeline's settings. */
+  /**
+   * Everything the tracker gets on top of the pipeline's settings. L1 holds about one scenario's programs, an eighth
+   * of what is published, as in production where the catalogue is larger than L1: every program published reaches
+   * L1 through pub/sub, so with the default bound each cold call would be a hit and Redis's outage would show no
+   * miss.
+   */
   Map<String, String> trackerEnvironment() {
-    Map<String, String> env = new LinkedHashMap<>(trackerEnv);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("CACHE_MAX_ENTRIES", Integer.toString(coldProgramsPerScenario() + 1));
+    env.putAll(trackerEnv);
     ackAfter.ifPresent(mode -> env.put("ACK_AFTER", mode));
     return env;
   }

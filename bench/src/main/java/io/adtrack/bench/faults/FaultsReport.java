@@ -30,8 +30,8 @@ final class FaultsReport {
         .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s. Logs: `")
         .append(options.root().relativize(workDir)).append("/` (not committed).\n\n");
     md.append(String.format("Load: %.0f HTTP requests/s (%.0f events/s: a `POST /events` carries three) on every "
-        + "route, to each scenario's own programs. Tracker delivery mode: %s.%n%n", options.rate(),
-        options.rate() * 24 / 20, mode));
+        + "route, to each scenario's own programs. Tracker delivery mode: %s. Tracker settings beyond `./run`'s: "
+        + "%s.%n%n", options.rate(), options.rate() * 24 / 20, mode, settings(options.trackerEnvironment())));
     md.append("| machine | |\n|---|---|\n")
         .append("| CPU | ").append(Machine.cpuModel()).append(", ").append(Machine.cores()).append(" cores |\n")
         .append("| memory | ").append(Machine.memory()).append(" |\n")
@@ -145,5 +145,11 @@ final class FaultsReport {
 
   private static String time(Optional<Duration> duration) {
     return duration.map(FaultsReport::seconds).orElse("never");
+  }
+
+  /** The tracker's extra settings as the report shows them: {@code `NAME=value`}, comma-separated. */
+  private static String settings(Map<String, String> environment) {
+    return environment.entrySet().stream().map(e -> "`" + e.getKey() + "=" + e.getValue() + "`")
+        .collect(Collectors.joining(", "));
   }
 }

@@ -109,6 +109,7 @@ final class ScenarioRun {
     Map<String, Boolean> checks = new LinkedHashMap<>();
     if (scenario == Scenario.REDIS_STOPPED) {
       checks.put("no 404 while Redis was down", calls.stream().noneMatch(call -> call.status() == 404));
+      checks.put("misses answered 503 while Redis was down", calls.stream().anyMatch(EventCall::unavailable));
     }
     if (scenario == Scenario.POISON) {
       checks.put("both pollers past every poison record", faults.pollersPassedPoison());
