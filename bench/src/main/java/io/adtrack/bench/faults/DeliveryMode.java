@@ -19,8 +19,8 @@ record DeliveryMode(String name, String source) {
     }
     boolean spool = HealthProbe.metrics(tracker).map(text -> text.contains("tracker_spool_")).orElse(false);
     return spool ? new DeliveryMode("spool", "the tracker's default (it exports spool metrics)")
-        : new DeliveryMode("memory", "the tracker's default (no spool: it acknowledges an event once it is in its "
-            + "in-memory buffer)");
+        : new DeliveryMode("memory", "the tracker's default, without a spool: it acknowledges an event once it is "
+            + "in its in-memory buffer");
   }
 
   /** Acknowledged events live only in the tracker's memory until Kinesis has them: a SIGKILL loses them. */

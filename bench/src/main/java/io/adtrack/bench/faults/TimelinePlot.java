@@ -56,8 +56,9 @@ final class TimelinePlot {
         .mapToDouble(s -> Math.max(s.streamRecords(), s.tableItems())).max().orElse(1)) * 1.1;
 
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = Charts.canvas(image, outcome.result().scenario().key() + ": "
-        + outcome.result().scenario().description());
+    // The description is in the report, next to the plot; at this width it would be cut short.
+    Graphics2D g = Charts.canvas(image, String.format("%s: %.1f s of fault", outcome.result().scenario().key(),
+        (outcome.faultEndNanos() - outcome.faultStartNanos()) / 1e9));
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
     Axes axes = new Axes(seconds, rateMax, countMax, plotW, plotH);
