@@ -29,15 +29,17 @@ RUN groupadd --system --gid 10001 tracker \
 WORKDIR /app
 COPY --from=build /src/tracker-service/target/tracker-service.jar /app/tracker-service.jar
 USER 10001:10001
+# Tracking calls on HTTP_PORT; health and metrics on MANAGEMENT_PORT, a port of their own off the public path.
 ENV HTTP_PORT=8080
+ENV MANAGEMENT_PORT=8081
 # glibc would give each busy thread its own malloc arena (64 MiB each, reserved): two are plenty for a JVM.
 ENV MALLOC_ARENA_MAX=2
-EXPOSE 8080
+EXPOSE 8080 8081
 # bash's /dev/tcp instead of curl, which the JRE image does not promise. ECS ignores this instruction: the task
 # definition repeats the command (the cloudformation module's tests keep the two identical). No --start-period:
 # dockerfilelint 1.8.0 rejects it, and three misses 15 s apart outlast the tracker's start by far anyway.
 HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT:-8080} && printf 'GET /health/live HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-8081} && printf 'GET /health/live HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # Exec form: java is PID 1 and gets SIGTERM itself, so the tracker flushes its Kinesis buffer before exiting. Heap
 # capped as a share of the container's memory limit (room for the worst case: a full L1 cache and a full producer
 # buffer), leaving the rest for Netty's direct buffers, metaspace and threads. The serial collector: on the 1 vCPU

@@ -1,22 +1,12 @@
 package io.adtrack.cloudformation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,58 +19,49 @@ class DockerfileRunTest {
   /** Where the Dockerfile puts the tracker jar in the image. */
   static final String IMAGE_JAR = "/app/tracker-service.jar";
 
-  /** TrackerConfig's default SHUTDOWN_TIMEOUT_SECONDS, plus time for the JVM to start and stop. */
-  private static final Duration EXIT_DEADLINE = Duration.ofSeconds(25 + 10);
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  private Process tracker;
+  private TrackerProcess tracker;
 
   @AfterEach
   void stopTracker() {
-    if (tracker != null && tracker.isAlive()) {
-      tracker.destroyForcibly();
+    if (tracker != null) {
+      tracker.close();
     }
   }
 
   @Test
-  void entrypointServesLivenessAndExitsCleanlyOnSigterm() throws Exception {
-    assertThat(Repository.TRACKER_JAR).as("build it first: mvn -pl tracker-service -am package -DskipTests")
-        .exists();
+  void entrypointServesTrackingAndManagementOnTheirOwnPorts_andExitsCleanlyOnSigterm() throws Exception {
     Dockerfile dockerfile = Dockerfile.parse(Repository.DOCKERFILE);
-    List<String> command = commandLine(dockerfile.runtime());
-    int port = freePort();
-    Path log = Files.createDirectories(Path.of("target")).resolve("tracker-entrypoint.log");
-
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    String kinesis = "http://127.0.0.1:" + TrackerProcess.freePort();
     // Redis and Kinesis point at closed ports: liveness must not depend on them (readiness does).
-    String kinesis = "http://127.0.0.1:" + freePort();
-    builder.environment().putAll(Map.of(
-        "HTTP_PORT", String.valueOf(port),
-        "REDIS_URL", "redis://127.0.0.1:" + freePort(),
-        "AWS_ENDPOINT_URL_KINESIS", kinesis,
-        "AWS_REGION", "us-east-1",
-        "AWS_ACCESS_KEY_ID", "local",
-        "AWS_SECRET_ACCESS_KEY", "local",
-        "CBOR_ENABLED", "false"));
-    tracker = builder.start();
+    tracker = TrackerProcess.start(commandLine(dockerfile.runtime()), Map.of("AWS_ENDPOINT_URL_KINESIS", kinesis),
+        Path.of("target", "tracker-entrypoint.log"));
 
-    await("GET /health/live answers 200").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .failFast("the tracker exited; see " + log, () -> !tracker.isAlive())
-        .until(() -> liveStatus(port) == 200);
-    assertThat(healthcheck(port)).as("the image's HEALTHCHECK command").isZero();
-    assertThat(Files.readString(log)).as("the AWS SDK took the endpoint from AWS_ENDPOINT_URL_KINESIS")
+    assertThat(healthcheck(tracker.managementPort())).as("the image's HEALTHCHECK command").isZero();
+    assertThat(tracker.output()).as("the AWS SDK took the endpoint from AWS_ENDPOINT_URL_KINESIS")
         .contains("Kinesis stream tracking-events in us-east-1 via " + kinesis);
+    for (String path : List.of("/metrics", "/health/ready", "/health/live")) {
+      HttpResponse<String> onPublic = tracker.get(tracker.httpPort(), path);
+      assertThat(onPublic.statusCode()).as("public port, " + path).isEqualTo(404);
+      assertThat(onPublic.body()).as("public port, " + path)
+          .isEqualTo("{\"error\":\"no such route: " + path + "\",\"status\":404}");
+    }
+    assertThat(tracker.get(tracker.managementPort(), "/metrics").body()).contains("tracker_buffer_records");
+    HttpResponse<String> ready = tracker.get(tracker.managementPort(), "/health/ready");
+    assertThat(ready.statusCode()).as("Redis and Kinesis are not there").isEqualTo(503);
+    assertThat(ready.body()).contains("redisConnected");
+    assertThat(tracker.get(tracker.managementPort(), "/event/212313").statusCode())
+        .as("no tracking on the management port").isEqualTo(404);
+    assertThat(tracker.get(tracker.httpPort(), "/event/212313").statusCode())
+        .as("tracking on the public port: a 503, since Redis is not there").isEqualTo(503);
 
-    tracker.destroy(); // SIGTERM, as ECS and `docker stop` send it
-    boolean exited = tracker.waitFor(EXIT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    int exitCode = tracker.stop();
 
-    assertThat(exited).as("exited within %s; %s", EXIT_DEADLINE, tail(log)).isTrue();
+    assertThat(exitCode).as("exited within %s; %s", TrackerProcess.EXIT_DEADLINE, tracker.tail()).isNotEqualTo(-1);
     // The JVM reports a SIGTERM exit as 128 + 15 after running its shutdown hooks; the log says the hook finished.
-    assertThat(tracker.exitValue()).as("exit status; %s", tail(log)).isIn(0, 143);
-    assertThat(Files.readString(log)).as("the shutdown hook flushed and stopped; %s", tail(log))
+    assertThat(exitCode).as("exit status; %s", tracker.tail()).isIn(0, 143);
+    assertThat(tracker.output()).as("the shutdown hook flushed and stopped; %s", tracker.tail())
         .contains("Tracker stopped");
-    assertThat(healthcheck(port)).as("HEALTHCHECK once the tracker is gone").isNotZero();
+    assertThat(healthcheck(tracker.managementPort())).as("HEALTHCHECK once the tracker is gone").isNotZero();
   }
 
   /**
@@ -96,36 +77,10 @@ class DockerfileRunTest {
     return command;
   }
 
-  private static int liveStatus(int port) {
-    try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
-          .timeout(Duration.ofSeconds(2)).build();
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1; // not listening yet
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
   /** Runs the Dockerfile's HEALTHCHECK command as Docker would inside the container. */
-  private static int healthcheck(int port) throws Exception {
+  private static int healthcheck(int managementPort) throws Exception {
     Dockerfile dockerfile = Dockerfile.parse(Repository.DOCKERFILE);
-    return Repository.run(DockerfileTest.healthcheckCommand(dockerfile), Map.of("HTTP_PORT", String.valueOf(port)))
-        .exitCode();
-  }
-
-  /** The end of the tracker's output, for failure messages (the whole file stays in target/). */
-  private static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    return "last lines of " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15),
-        lines.size()));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return Repository.run(DockerfileTest.healthcheckCommand(dockerfile),
+        Map.of("MANAGEMENT_PORT", String.valueOf(managementPort))).exitCode();
   }
 }

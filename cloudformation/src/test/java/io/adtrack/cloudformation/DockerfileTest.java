@@ -35,7 +35,7 @@ class DockerfileTest {
   @Test
   void bothLintersRejectABrokenDockerfile(@TempDir Path directory) throws Exception {
     String broken = Files.readString(Repository.DOCKERFILE, StandardCharsets.UTF_8)
-        .replace("EXPOSE 8080", "EXPOSE 8080\nRUNN true");
+        .replace("EXPOSE 8080 8081", "EXPOSE 8080 8081\nRUNN true");
     Path file = directory.resolve("Dockerfile");
     Files.writeString(file, broken, StandardCharsets.UTF_8);
 
@@ -65,7 +65,7 @@ class DockerfileTest {
         .isEqualTo("--from=build /src/tracker-service/target/tracker-service.jar " + DockerfileRunTest.IMAGE_JAR);
     assertThat(runtime.last("USER")).get().extracting(Dockerfile.Instruction::arguments)
         .satisfies(user -> assertThat(user.split(":")[0]).isNotIn("root", "0"));
-    assertThat(runtime.all("EXPOSE")).extracting(Dockerfile.Instruction::arguments).containsExactly("8080");
+    assertThat(runtime.all("EXPOSE")).extracting(Dockerfile.Instruction::arguments).containsExactly("8080 8081");
     List<String> entrypoint = Dockerfile.execForm(runtime.last("ENTRYPOINT").orElseThrow().arguments());
     assertThat(entrypoint).startsWith("java").contains("-XX:+ExitOnOutOfMemoryError")
         .anySatisfy(flag -> assertThat(flag).startsWith("-XX:MaxRAMPercentage="))
@@ -73,13 +73,14 @@ class DockerfileTest {
   }
 
   @Test
-  void healthcheckProbesLivenessAndIsTheOneTheTaskDefinitionRepeats() throws Exception {
+  void healthcheckProbesLivenessOnTheManagementPortAndIsTheOneTheTaskDefinitionRepeats() throws Exception {
     List<String> healthcheck = healthcheckCommand(dockerfile);
-    assertThat(String.join(" ", healthcheck)).contains("/health/live");
+    assertThat(String.join(" ", healthcheck)).contains("/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-8081}", "/health/live");
+    assertThat(dockerfile.runtime().all("ENV")).extracting(Dockerfile.Instruction::arguments)
+        .contains("HTTP_PORT=8080", "MANAGEMENT_PORT=8081");
 
     Template template = Template.load(Repository.TEMPLATE);
-    Object containers = template.single("AWS::ECS::TaskDefinition").get("ContainerDefinitions");
-    List<Object> taskCommand = new ArrayList<>(list(map(map(list(containers).get(0)).get("HealthCheck"))
+    List<Object> taskCommand = new ArrayList<>(list(map(template.container("tracker").get("HealthCheck"))
         .get("Command")));
     assertThat(taskCommand.remove(0)).isEqualTo("CMD");
     assertThat(taskCommand).isEqualTo(healthcheck);

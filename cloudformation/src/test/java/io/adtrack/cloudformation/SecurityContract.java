@@ -71,8 +71,9 @@ final class SecurityContract {
           "AWS::ECS::Service", "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::Lambda::EventSourceMapping",
           "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy",
           "AWS::CloudFormation::WaitConditionHandle"),
-      holdNoData("monitoring configuration: alarm names, thresholds, states", "AWS::CloudWatch::Alarm",
-          "AWS::CloudWatch::Dashboard", "AWS::SNS::Topic", "AWS::SNS::Subscription"),
+      holdNoData("monitoring configuration: alarm names, thresholds, states, saved query texts",
+          "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::SNS::Topic", "AWS::SNS::Subscription",
+          "AWS::Logs::QueryDefinition"),
       holdNoData("the tasks' scratch space is Fargate ephemeral storage, which Fargate encrypts, and goes with the "
           + "task", "AWS::ECS::TaskDefinition"),
       holdNoData("code lives in the artifact bucket; Lambda encrypts the environment at rest (aws/lambda)",
@@ -366,14 +367,14 @@ final class SecurityContract {
         problems.add(id + ": no RetentionInDays");
       }
     });
-    Set<String> groupNames = groups.values().stream().map(group -> text(group.get("LogGroupName")))
+    Set<String> groupNames = groups.values().stream().map(group -> Template.subText(group.get("LogGroupName")))
         .collect(Collectors.toSet());
     template.propertiesOfType("AWS::Lambda::Function").forEach((id, function) -> {
       Object loggingConfig = function.get("LoggingConfig");
       boolean ownGroup = (loggingConfig != null
           && !template.referencedResources(map(loggingConfig).get("LogGroup")).isEmpty())
           || (function.get("FunctionName") != null
-          && groupNames.contains("/aws/lambda/" + text(function.get("FunctionName"))));
+          && groupNames.contains("/aws/lambda/" + Template.subText(function.get("FunctionName"))));
       if (!ownGroup) {
         problems.add(id + ": logs to a group the stack does not create (/aws/lambda/<FunctionName> or "
             + "LoggingConfig), which Lambda would create without a retention");
@@ -390,15 +391,6 @@ final class SecurityContract {
           }
         }));
     return problems;
-  }
-
-  /** The text of a literal or of a Fn::Sub (without its variable map). */
-  private static String text(Object value) {
-    if (value instanceof Map<?, ?> function && function.containsKey("Fn::Sub")) {
-      Object argument = function.get("Fn::Sub");
-      return String.valueOf(argument instanceof List<?> withVariables ? withVariables.get(0) : argument);
-    }
-    return String.valueOf(value);
   }
 
   // ------------------------------------------------------------------------------------------- deletion

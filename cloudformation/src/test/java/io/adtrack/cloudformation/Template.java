@@ -85,6 +85,13 @@ final class Template {
     return all.values().iterator().next();
   }
 
+  /** The container of this name in the template's one task definition. */
+  Map<String, Object> container(String name) {
+    return list(single("AWS::ECS::TaskDefinition").get("ContainerDefinitions")).stream().map(Template::map)
+        .filter(container -> name.equals(container.get("Name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no container named " + name + " in the task definition"));
+  }
+
   /** Logical ids of this template's resources that an expression refers to (Ref, GetAtt, Sub). */
   Set<String> referencedResources(Object expression) {
     Set<String> names = new LinkedHashSet<>();
@@ -116,6 +123,15 @@ final class Template {
     } else if (expression instanceof List<?> items) {
       items.forEach(item -> collectReferences(item, names));
     }
+  }
+
+  /** The text of a literal or of a Fn::Sub (without its variable map). */
+  static String subText(Object value) {
+    if (value instanceof Map<?, ?> function && function.containsKey("Fn::Sub")) {
+      Object argument = function.get("Fn::Sub");
+      return String.valueOf(argument instanceof List<?> withVariables ? withVariables.get(0) : argument);
+    }
+    return String.valueOf(value);
   }
 
   @SuppressWarnings("unchecked")

@@ -182,7 +182,7 @@ class TemplateContractTest {
 
     assertThat(List.of(updaterUrl, secretUrl, authToken)).allSatisfy(value ->
         assertThat(value.toString()).contains("{{resolve:secretsmanager:${RedisAuthTokenSecret}:SecretString:token:"));
-    assertThat(subText(updaterUrl)).isEqualTo(subText(secretUrl)).startsWith("rediss://:");
+    assertThat(Template.subText(updaterUrl)).isEqualTo(Template.subText(secretUrl)).startsWith("rediss://:");
 
     String url = sampleRedisUrl();
     UpdaterConfig updater = UpdaterConfig.fromEnvironment(Environment.of(Map.of("REDIS_URL", url)));
@@ -222,6 +222,53 @@ class TemplateContractTest {
     assertThat(template.single("AWS::ECS::Service")).doesNotContainKey("DesiredCount");
     assertThat(template.single("AWS::ElasticLoadBalancingV2::TargetGroup"))
         .containsEntry("HealthCheckPath", "/health/ready");
+  }
+
+  @Test
+  void theManagementPortTakesTheHealthChecksOnly_andNoListenerForwardsToIt() {
+    Map<String, Object> container = trackerContainer();
+    Map<String, String> environment = literalEnvironment(container.get("Environment"));
+    int trafficPort = Integer.parseInt(environment.get("HTTP_PORT"));
+    int managementPort = Integer.parseInt(environment.get("MANAGEMENT_PORT"));
+    assertThat(managementPort).isNotEqualTo(trafficPort);
+
+    // The container maps both; its own health check probes the management port (the image's, DockerfileTest says).
+    assertThat(list(container.get("PortMappings"))).extracting(mapping -> map(mapping).get("ContainerPort"))
+        .containsExactlyInAnyOrder(trafficPort, managementPort);
+    assertThat(String.join(" ", list(map(container.get("HealthCheck")).get("Command")).stream().map(String::valueOf)
+        .toList())).contains("${MANAGEMENT_PORT:-" + managementPort + "}", "/health/live");
+    // The target group takes traffic on the tracking port and checks health on the management port.
+    assertThat(template.single("AWS::ElasticLoadBalancingV2::TargetGroup")).containsEntry("Port", trafficPort)
+        .containsEntry("HealthCheckPort", String.valueOf(managementPort))
+        .containsEntry("HealthCheckPath", "/health/ready");
+    assertThat(list(template.single("AWS::ECS::Service").get("LoadBalancers")))
+        .extracting(target -> map(target).get("ContainerPort")).containsExactly(trafficPort);
+    // Every listener forwards to that one target group (or redirects), and there are no rules to route elsewhere.
+    assertThat(template.idsOfType("AWS::ElasticLoadBalancingV2::ListenerRule")).isEmpty();
+    assertThat(template.idsOfType("AWS::ElasticLoadBalancingV2::TargetGroup")).containsExactly("TargetGroup");
+    template.propertiesOfType("AWS::ElasticLoadBalancingV2::Listener").forEach((id, listener) ->
+        list(listener.get("DefaultActions")).stream().map(Template::map).forEach(action -> {
+          if ("forward".equals(action.get("Type"))) {
+            assertThat(template.referencedResources(action.get("TargetGroupArn"))).as(id)
+                .containsExactly("TargetGroup");
+          } else {
+            assertThat(action.get("Type")).as(id).isEqualTo("redirect");
+          }
+        }));
+    // The tasks' security group lets in the load balancer only, on these two ports only; the load balancer's lets
+    // out to the tasks on the same two.
+    Map<String, Map<String, Object>> ingress = rulesOf("AWS::EC2::SecurityGroupIngress", "TrackerTaskSecurityGroup");
+    assertThat(template.properties("TrackerTaskSecurityGroup")).doesNotContainKey("SecurityGroupIngress");
+    assertThat(ingress.values()).allSatisfy(rule -> {
+      assertThat(rule).doesNotContainKeys("CidrIp", "CidrIpv6", "SourcePrefixListId");
+      assertThat(template.referencedResources(rule.get("SourceSecurityGroupId")))
+          .containsExactly("LoadBalancerSecurityGroup");
+    });
+    assertThat(ports(ingress)).containsExactlyInAnyOrder(trafficPort, managementPort);
+    Map<String, Map<String, Object>> egress = rulesOf("AWS::EC2::SecurityGroupEgress", "LoadBalancerSecurityGroup");
+    assertThat(egress.values()).allSatisfy(rule -> assertThat(template.referencedResources(
+        rule.get("DestinationSecurityGroupId"))).containsExactly("TrackerTaskSecurityGroup"));
+    assertThat(ports(egress)).containsExactlyInAnyOrder(trafficPort, managementPort);
   }
 
   @Test
@@ -269,7 +316,9 @@ class TemplateContractTest {
     String alarms = template.propertiesOfType("AWS::CloudWatch::Alarm").values().toString();
     assertThat(alarms).contains("MetricName=Errors", "MetricName=IteratorAge",
         "MetricName=ApproximateNumberOfMessagesVisible", "MetricName=HTTPCode_Target_5XX_Count",
-        "MetricName=HTTPCode_ELB_5XX_Count", "MetricName=EngineCPUUtilization");
+        "MetricName=HTTPCode_ELB_5XX_Count", "MetricName=EngineCPUUtilization",
+        "MetricName=tracker_buffer_oldest_age_seconds", "Value=buffer_full", "Value=core_data_unavailable",
+        "MetricName=tracker_redis_latency_seconds", "MetricName=tracker_kinesis_records_failed_total");
     assertThat(template.propertiesOfType("AWS::CloudWatch::Alarm").values())
         .allSatisfy(alarm -> assertThat(template.referencedResources(alarm.get("AlarmActions")))
             .containsExactly("AlarmTopic"));
@@ -300,6 +349,27 @@ class TemplateContractTest {
 
   // ------------------------------------------------------------------------------------------------ helpers
 
+  /** Security group rules of a type ({@code AWS::EC2::SecurityGroupIngress|Egress}) on one group, by logical id. */
+  private static Map<String, Map<String, Object>> rulesOf(String type, String group) {
+    Map<String, Map<String, Object>> rules = new HashMap<>();
+    template.propertiesOfType(type).forEach((id, rule) -> {
+      if (template.referencedResources(rule.get("GroupId")).contains(group)) {
+        rules.put(id, rule);
+      }
+    });
+    return rules;
+  }
+
+  /** The one TCP port each rule opens. */
+  private static List<Integer> ports(Map<String, Map<String, Object>> rules) {
+    return rules.entrySet().stream().map(entry -> {
+      Map<String, Object> rule = entry.getValue();
+      assertThat(rule).as(entry.getKey()).containsEntry("IpProtocol", "tcp");
+      assertThat(rule.get("FromPort")).as(entry.getKey() + ": one port").isEqualTo(rule.get("ToPort"));
+      return (Integer) rule.get("FromPort");
+    }).toList();
+  }
+
   private static boolean isEndpointOverride(String name) {
     return name.startsWith("AWS_ENDPOINT_URL");
   }
@@ -309,9 +379,7 @@ class TemplateContractTest {
   }
 
   private static Map<String, Object> trackerContainer() {
-    return list(template.single("AWS::ECS::TaskDefinition").get("ContainerDefinitions")).stream()
-        .map(Template::map).filter(container -> "tracker".equals(container.get("Name")))
-        .findFirst().orElseThrow(() -> new AssertionError("no container named tracker"));
+    return template.container("tracker");
   }
 
   private static Map<String, Object> function(String handler) {
@@ -343,15 +411,9 @@ class TemplateContractTest {
     return literal;
   }
 
-  /** The text of a {@code Fn::Sub}, with or without its variable map. */
-  private static String subText(Object sub) {
-    Object argument = map(sub).get("Fn::Sub");
-    return String.valueOf(argument instanceof List<?> withVariables ? withVariables.get(0) : argument);
-  }
-
   /** The updater's REDIS_URL as CloudFormation would resolve it, with a token of the generated kind. */
   private static String sampleRedisUrl() {
-    return subText(functionEnvironment(UPDATER_HANDLER).get("REDIS_URL"))
+    return Template.subText(functionEnvironment(UPDATER_HANDLER).get("REDIS_URL"))
         .replaceFirst("rediss://:.*@", "rediss://:" + "a".repeat(64) + "@")
         .replace("${Host}", "master.adtrack-redis.abc123.use1.cache.amazonaws.com")
         .replace("${Port}", "6379");

@@ -391,6 +391,7 @@ public final class LocalPipeline implements AutoCloseable {
       env.put(awsOnly, null);
     }
     env.put("HTTP_PORT", Integer.toString(config.httpPort()));
+    env.put("MANAGEMENT_PORT", Integer.toString(config.managementPort()));
     env.put("REDIS_URL", redis.url());
     env.put("AWS_REGION", LocalPipelineConfig.REGION);
     env.put("AWS_ENDPOINT_URL_KINESIS", kinesis.endpoint().toString());
@@ -430,7 +431,7 @@ public final class LocalPipeline implements AutoCloseable {
 
   private void awaitReady(BooleanSupplier cancelled) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    List<URI> probes = List.of(trackerUri().resolve("/health/ready"),
+    List<URI> probes = List.of(managementUri().resolve("/health/ready"),
         trackerUri().resolve("/event/" + samples.tryProgramId()));
     for (URI probe : probes) {
       while (status(probe) != 200) {
@@ -494,8 +495,14 @@ public final class LocalPipeline implements AutoCloseable {
     return config;
   }
 
+  /** The tracker's public port: tracking calls. */
   public URI trackerUri() {
     return URI.create("http://localhost:" + config.httpPort());
+  }
+
+  /** The tracker's management port: /health/* and /metrics. */
+  public URI managementUri() {
+    return URI.create("http://localhost:" + config.managementPort());
   }
 
   public KinesisClient kinesis() {
@@ -536,12 +543,14 @@ public final class LocalPipeline implements AutoCloseable {
   String banner() {
     String id = samples.tryProgramId();
     String tracker = "localhost:" + config.httpPort();
+    String management = "localhost:" + config.managementPort();
     String dynamo = "http://localhost:" + config.dynamoDbPort();
     return String.join(System.lineSeparator(),
         "",
         "Local pipeline ready in " + String.format("%.1f", startupTime.toMillis() / 1000.0)
             + " s. Ctrl-C stops everything it started.",
-        "  tracker   http://" + tracker + "   (tracker-service.jar, pid " + trackerPid() + ")",
+        "  tracker   http://" + tracker + "   (tracking calls; tracker-service.jar, pid " + trackerPid() + ")",
+        "            http://" + management + "   (management: /health/live, /health/ready, /metrics)",
         "  Redis     " + redis.url(),
         "  Kinesis   " + kinesis.endpoint() + "   (" + config.emulator().name().toLowerCase()
             + ", plain HTTP, " + (config.cborEnabled() ? "CBOR" : "JSON") + "; streams " + config.eventStream()
@@ -561,7 +570,8 @@ public final class LocalPipeline implements AutoCloseable {
         "  curl -i " + tracker + "/click/" + id,
         "  curl -s -X POST " + tracker + "/events -H 'Content-Type: application/json' -d '[{\"programId\":\"" + id
             + "\",\"type\":\"event\",\"params\":{\"k\":\"v\"}},{\"programId\":\"" + id + "\",\"type\":\"click\"}]'",
-        "  curl -s " + tracker + "/metrics | grep -v '^#' | head -20",
+        "  curl -s " + management + "/health/ready",
+        "  curl -s " + management + "/metrics | grep '^tracker_'",
         "  ./program-events " + id + " --local" + (config.dynamoDbPort() == 8000 ? "" : "   (with DYNAMODB_PORT="
             + config.dynamoDbPort() + ")"),
         "  aws dynamodb query --endpoint-url " + dynamo + " --region " + LocalPipelineConfig.REGION

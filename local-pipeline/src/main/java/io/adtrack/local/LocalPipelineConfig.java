@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param redisPort       REDIS_PORT (6379)
  * @param kinesisPort     KINESIS_PORT (4567): the Kinesis emulator, plain HTTP
  * @param dynamoDbPort    DYNAMODB_PORT (8000): DynamoDB Local, {@code -sharedDb}
- * @param httpPort        HTTP_PORT (8080): the tracker
+ * @param httpPort        HTTP_PORT (8080): the tracker's tracking calls
+ * @param managementPort  MANAGEMENT_PORT (8081): the tracker's health and metrics
  * @param emulator        which Kinesis emulator: kinesalite (JSON, fast) unless a test wants kinesis-mock (CBOR)
  * @param cborEnabled     whether the SDKs speak CBOR to the emulator; must match {@code aws.cborEnabled} here
  * @param trackerJar      TRACKER_JAR: the tracker's production jar, run as a child process
@@ -31,6 +32,7 @@ public record LocalPipelineConfig(
     int kinesisPort,
     int dynamoDbPort,
     int httpPort,
+    int managementPort,
     KinesisEmulator.Kind emulator,
     boolean cborEnabled,
     Path trackerJar,
@@ -51,6 +53,7 @@ public record LocalPipelineConfig(
         env.port("KINESIS_PORT", 4567),
         env.port("DYNAMODB_PORT", 8000),
         env.port("HTTP_PORT", 8080),
+        env.port("MANAGEMENT_PORT", 8081),
         KinesisEmulator.Kind.KINESALITE,
         false,
         env.path("TRACKER_JAR", root.resolve(TRACKER_JAR_IN_REPOSITORY)),
@@ -64,14 +67,14 @@ public record LocalPipelineConfig(
   public static LocalPipelineConfig onFreePorts() {
     Path root = RepositoryRoot.locate();
     return new LocalPipelineConfig(FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
-        KinesisEmulator.Kind.KINESALITE, false, root.resolve(TRACKER_JAR_IN_REPOSITORY), Optional.empty(),
-        "tracking-events", "core-data-updates", "tracking-events");
+        FreePorts.next(), KinesisEmulator.Kind.KINESALITE, false, root.resolve(TRACKER_JAR_IN_REPOSITORY),
+        Optional.empty(), "tracking-events", "core-data-updates", "tracking-events");
   }
 
   /** The same pipeline on another emulator and wire format (kinesis-mock speaks CBOR, as Kinesis does). */
   public LocalPipelineConfig withEmulator(KinesisEmulator.Kind kind, boolean cbor) {
-    return new LocalPipelineConfig(redisPort, kinesisPort, dynamoDbPort, httpPort, kind, cbor, trackerJar,
-        samplePrograms, eventStream, coreDataStream, eventTable);
+    return new LocalPipelineConfig(redisPort, kinesisPort, dynamoDbPort, httpPort, managementPort, kind, cbor,
+        trackerJar, samplePrograms, eventStream, coreDataStream, eventTable);
   }
 
   /** Each port with the variable that sets it, in start order; for the "port taken" check. */
@@ -81,6 +84,7 @@ public record LocalPipelineConfig(
     ports.put("KINESIS_PORT", kinesisPort);
     ports.put("DYNAMODB_PORT", dynamoDbPort);
     ports.put("HTTP_PORT", httpPort);
+    ports.put("MANAGEMENT_PORT", managementPort);
     return ports;
   }
 

@@ -62,10 +62,17 @@ class RunScriptIT {
 
     URI tracker = URI.create("http://localhost:" + ports.get("HTTP_PORT"));
     awaitReady(log);
+    URI management = URI.create("http://localhost:" + ports.get("MANAGEMENT_PORT"));
     Duration toReady = Duration.ofNanos(System.nanoTime() - start);
     started.addAll(script.descendants().toList());
     assertThat(started).hasSizeGreaterThanOrEqualTo(4);
-    assertThat(E2e.get(tracker, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(E2e.get(management, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(E2e.get(tracker, "/health/ready").statusCode()).as("not on the public port").isEqualTo(404);
+    // The banner follows the "ready" log line.
+    await("the banner gives both addresses").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Files.readString(log)).contains("http://localhost:" + ports.get("HTTP_PORT") + "   (tracking calls",
+            "http://localhost:" + ports.get("MANAGEMENT_PORT") + "   (management: /health/live, /health/ready, "
+                + "/metrics)"));
 
     var answer = E2e.get(tracker, "/event/" + SAMPLE_PROGRAM + "?from=run-script-it");
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -182,7 +189,7 @@ class RunScriptIT {
 
   private static Map<String, Integer> freePorts() {
     Map<String, Integer> ports = new LinkedHashMap<>();
-    for (String name : List.of("REDIS_PORT", "KINESIS_PORT", "DYNAMODB_PORT", "HTTP_PORT")) {
+    for (String name : List.of("REDIS_PORT", "KINESIS_PORT", "DYNAMODB_PORT", "HTTP_PORT", "MANAGEMENT_PORT")) {
       ports.put(name, FreePorts.next());
     }
     return ports;

@@ -46,14 +46,16 @@ public final class Main {
       deployment = vertx.deployVerticle(tracker).await();
     } catch (Exception e) {
       // Not only runtime exceptions: await() rethrows the failure as it is, e.g. the BindException of a taken port.
-      LOG.error("Tracker failed to start (is port {} free?)", config.http().port(), e);
+      LOG.error("Tracker failed to start (are ports {} and {} free?)", config.http().port(),
+          config.management().port(), e);
       vertx.close();
       System.exit(EXIT_DEPLOYMENT_FAILED);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, deployment, config), "tracker-shutdown"));
-    LOG.info("Tracker up on port {} ({} HTTP instances); Redis {}, Kinesis {}", tracker.httpPort(),
-        config.http().instances(), config.redis().url(), tracker.kinesisTarget());
+    LOG.info("Tracker up on port {} ({} HTTP instances), health and metrics on port {}; Redis {}, Kinesis {}",
+        tracker.httpPort(), config.http().instances(), tracker.managementPort(), config.redis().url(),
+        tracker.kinesisTarget());
   }
 
   private static void shutdown(Vertx vertx, String deployment, TrackerConfig config) {

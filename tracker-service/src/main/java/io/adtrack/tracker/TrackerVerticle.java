@@ -7,8 +7,10 @@ import io.adtrack.tracker.cache.ProgramCache;
 import io.adtrack.tracker.client.ClientReader;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.event.EventIntake;
+import io.adtrack.tracker.event.RejectionDigest;
 import io.adtrack.tracker.health.Readiness;
 import io.adtrack.tracker.http.HttpVerticle;
+import io.adtrack.tracker.http.ManagementVerticle;
 import io.adtrack.tracker.kinesis.KinesisApi;
 import io.adtrack.tracker.kinesis.KinesisConnection;
 import io.adtrack.tracker.kinesis.KinesisHealth;
@@ -41,19 +43,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Vert.x.
  *
  * <p>Start, in order, each only once the one before is up: L1's housekeeping, the Redis subscriber, the Kinesis
- * sender, then HTTP_INSTANCES HTTP verticles. A failed listen (the port is taken) fails the start; Redis or Kinesis
- * being down does not: readiness reports it and the verticles keep reconnecting.
+ * sender, HTTP_INSTANCES HTTP verticles on the public port, then the management verticle (health and metrics on
+ * MANAGEMENT_PORT), last so that nothing reports ready before the public port listens. A failed listen (a port is
+ * taken) fails the start; Redis or Kinesis being down does not: readiness reports it and the verticles keep
+ * reconnecting.
  *
  * <p>Stop (undeploy, e.g. on SIGTERM): Vert.x first undeploys the verticles this one deployed, all at once, then
  * calls {@link #stop()}. The order that loses nothing holds anyway, because the sender closes the producer buffer
  * before it flushes it: whatever HTTP accepted before is sent within SHUTDOWN_TIMEOUT_SECONDS, and nothing is
  * accepted after (a call in that moment gets 503 + Retry-After). The subscriber closes its connection; then this
- * verticle closes the clients they shared.
+ * verticle tells the rejections of the last moments ({@link RejectionDigest}) and closes the clients they shared.
  */
 public final class TrackerVerticle extends VerticleBase {
 
   /** A refused record, and the sender after a failed call: first retry within 100 ms, then up to 5 s apart. */
   private static final Backoff KINESIS_RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
+  /** How often the rejections of each program are told in the log. */
+  private static final Duration REJECTION_DIGEST_INTERVAL = Duration.ofMinutes(1);
 
   private final TrackerConfig config;
   private final Ticker ticker = Ticker.systemTicker();
@@ -61,6 +67,8 @@ public final class TrackerVerticle extends VerticleBase {
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final KinesisConnection kinesis;
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
+  private final RejectionDigest rejections = new RejectionDigest();
+  private volatile ManagementVerticle management;
   private Redis commands;
 
   /**
@@ -86,37 +94,52 @@ public final class TrackerVerticle extends VerticleBase {
     SubscriptionState subscription = new SubscriptionState();
     KinesisHealth kinesisHealth = new KinesisHealth();
     Readiness readiness = new Readiness(subscription, kinesisHealth, buffer);
-    EventIntake intake = new EventIntake(cache, buffer, metrics);
+    EventIntake intake = new EventIntake(cache, buffer, metrics, rejections);
     TrackerConfig.Clients clientSettings = config.clients();
     ClientReader clients = new ClientReader(clientSettings.trustedProxies(), clientSettings.ipAnonymization(),
         clientSettings.refererDetail());
     metrics.gauge("tracker.buffer.records", "Events accepted and not yet stored by Kinesis", buffer::depth);
     metrics.gauge("tracker.buffer.bytes", "Bytes of those events", buffer::depthBytes);
     metrics.gauge("tracker.cache.size", "Entries in L1 (programs, unknown ids, tombstones)", cache::size);
+    KinesisVerticle sender = new KinesisVerticle(KinesisApi.of(kinesis.client()), buffer, kinesisSettings,
+        KINESIS_RETRY, config.shutdownTimeout(), metrics, kinesisHealth, ticker);
+    metrics.gauge("tracker.buffer.oldest.age", "Age of the oldest event accepted and not yet stored by Kinesis "
+        + "(0: none)", "seconds", sender::oldestUnstoredAgeSeconds);
+    management = new ManagementVerticle(config.management().port(), readiness, registry);
+    vertx.setPeriodic(REJECTION_DIGEST_INTERVAL.toMillis(), id -> rejections.flush());
 
     return vertx.deployVerticle(new CacheVerticle(cache))
         .compose(id -> vertx.deployVerticle(new RedisVerticle(redisOptions().setMaxPoolSize(1), cache, subscription,
             config.redis().timeout())))
-        .compose(id -> vertx.deployVerticle(new KinesisVerticle(KinesisApi.of(kinesis.client()), buffer,
-            kinesisSettings, KINESIS_RETRY, config.shutdownTimeout(), metrics, kinesisHealth, ticker)))
+        .compose(id -> vertx.deployVerticle(sender))
         .compose(id -> vertx.deployVerticle(() -> {
-          HttpVerticle instance = new HttpVerticle(config.http(), clients, intake, readiness, registry);
+          HttpVerticle instance = new HttpVerticle(config.http(), clients, intake);
           http.add(instance);
           return instance;
         }, new DeploymentOptions().setInstances(config.http().instances())))
+        .compose(id -> vertx.deployVerticle(management))
         // Vert.x undeploys what did start; stop() is not called for a start that failed.
         .onFailure(e -> closeClients());
   }
 
-  /** The verticles this one deployed are stopped by now (see the class comment): what is left is the clients. */
+  /**
+   * The verticles this one deployed are stopped by now (see the class comment), so no call is refused any more: what
+   * is left is the last rejections to tell, and the clients.
+   */
   @Override
   public Future<?> stop() {
+    rejections.flush();
     return closeClients();
   }
 
-  /** The HTTP port bound (the configured one, or the one the OS chose for port 0); -1 before the start. */
+  /** The public port bound (the configured one, or the one the OS chose for port 0); -1 before the start. */
   public int httpPort() {
     return http.isEmpty() ? -1 : http.get(0).actualPort();
+  }
+
+  /** The management port bound (health and metrics); -1 before the start. */
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
   }
 
   /**

@@ -37,6 +37,7 @@ class MainTest {
   void noAwsRegion_startsInTheLocalDefault_andSaysSo() throws Exception {
     Map<String, String> noRegion = AwsSettings.noRegion(dir);
     noRegion.put("HTTP_PORT", "0");
+    noRegion.put("MANAGEMENT_PORT", "0");
     Path log = dir.resolve("main.log");
 
     try (ChildProcess main = start(noRegion, log)) {
@@ -45,6 +46,7 @@ class MainTest {
     }
 
     assertThat(lines(log)).filteredOn(line -> line.contains("Tracker up")).singleElement().asString()
+        .containsPattern("Tracker up on port \\d+ \\(1 HTTP instances\\), health and metrics on port \\d+;")
         .contains("Kinesis stream tracking-events in us-east-1 (the local default: no AWS_REGION, aws.region or "
             + "profile region is set) via http://localhost:");
   }
@@ -52,11 +54,11 @@ class MainTest {
   @Test
   void aTakenPort_exitsWith1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
-      Result result = run(Map.of("HTTP_PORT", Integer.toString(taken.getLocalPort())));
+      Result result = run(Map.of("HTTP_PORT", Integer.toString(taken.getLocalPort()), "MANAGEMENT_PORT", "0"));
 
       assertThat(result.exitCode()).isEqualTo(1);
-      assertThat(result.lines()).anyMatch(line -> line.contains("Tracker failed to start (is port "
-          + taken.getLocalPort() + " free?)"));
+      assertThat(result.lines()).anyMatch(line -> line.contains("Tracker failed to start (are ports "
+          + taken.getLocalPort() + " and 0 free?)"));
     }
   }
 

@@ -81,6 +81,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     http = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgentEnabled(false));
     env = new HashMap<>(Map.of(
         "HTTP_PORT", Integer.toString(FreePorts.next()),
+        "MANAGEMENT_PORT", Integer.toString(FreePorts.next()),
         "HTTP_INSTANCES", "2",
         "REDIS_URL", "redis://localhost:" + redisProxy.port(),
         "EVENT_STREAM", stream,
@@ -130,8 +131,14 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     return vertx;
   }
 
+  /** The public port: tracking calls. */
   public int port() {
     return tracker.httpPort();
+  }
+
+  /** The management port: health and metrics. */
+  public int managementPort() {
+    return tracker.managementPort();
   }
 
   public TcpProxy redisProxy() {
@@ -147,7 +154,7 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   }
 
   public void awaitReady() {
-    await().atMost(PATIENCE).until(() -> get("/health/ready").statusCode() == 200);
+    await().atMost(PATIENCE).until(() -> management("/health/ready").statusCode() == 200);
   }
 
   public static String uniqueId(String prefix) {
@@ -172,8 +179,22 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     return send(HttpMethod.POST, uri, headers, body);
   }
 
+  /** A GET on the management port (/health/*, /metrics). */
+  public HttpResponse<Buffer> management(String uri) {
+    return send(managementPort(), HttpMethod.GET, uri, MultiMap.caseInsensitiveMultiMap(), null);
+  }
+
+  /** The Prometheus text of the management port's /metrics. */
+  public String metrics() {
+    return management("/metrics").bodyAsString();
+  }
+
   public HttpResponse<Buffer> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
-    var request = http.request(method, port(), "localhost", uri).putHeaders(headers);
+    return send(port(), method, uri, headers, body);
+  }
+
+  private HttpResponse<Buffer> send(int port, HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    var request = http.request(method, port, "localhost", uri).putHeaders(headers);
     try {
       return (body == null ? request.send() : request.sendBuffer(body)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {

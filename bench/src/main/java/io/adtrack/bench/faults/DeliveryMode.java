@@ -12,12 +12,12 @@ import java.net.URI;
  */
 record DeliveryMode(String name, String source) {
 
-  static DeliveryMode of(FaultOptions options, URI tracker) {
+  static DeliveryMode of(FaultOptions options, URI management) {
     if (options.ackAfter().isPresent()) {
       return new DeliveryMode(options.ackAfter().get(), "ACK_AFTER=" + options.ackAfter().get()
           + " given to the tracker");
     }
-    boolean spool = HealthProbe.metrics(tracker).map(text -> text.contains("tracker_spool_")).orElse(false);
+    boolean spool = HealthProbe.metrics(management).map(text -> text.contains("tracker_spool_")).orElse(false);
     return spool ? new DeliveryMode("spool", "the tracker's default (it exports spool metrics)")
         : new DeliveryMode("memory", "the tracker's default, without a spool: it acknowledges an event once it is "
             + "in its in-memory buffer");

@@ -74,7 +74,7 @@ public final class FaultsRunner {
       Path programsFile = writePrograms(workDir, programs);
       faults.onRepublish(() -> faults.pipeline().publish(programsFile));
       publishAndAwait(faults, programsFile, programs);
-      DeliveryMode mode = DeliveryMode.of(options, faults.pipeline().trackerUri());
+      DeliveryMode mode = DeliveryMode.of(options, faults.pipeline().managementUri());
       LOG.info("Tracker delivery mode: {}", mode);
       StreamTail stream = new StreamTail(faults.pipeline().kinesis(), faults.pipeline().config().eventStream());
       EventTableReader table = new EventTableReader(faults.pipeline().dynamoDb(),

@@ -8,7 +8,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The tracker's readiness and metrics, asked over the JDK's client: control calls, never part of the load. */
+/**
+ * The tracker's readiness and metrics on its management port, asked over the JDK's client: control calls, never
+ * part of the load.
+ */
 final class HealthProbe {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -17,13 +20,13 @@ final class HealthProbe {
   }
 
   /** Whether {@code /health/ready} answers 200. */
-  static boolean ready(URI tracker) {
-    return get(tracker.resolve("/health/ready")).map(HttpResponse::statusCode).orElse(-1) == 200;
+  static boolean ready(URI management) {
+    return get(management.resolve("/health/ready")).map(HttpResponse::statusCode).orElse(-1) == 200;
   }
 
   /** The tracker's Prometheus text, when it answers. */
-  static Optional<String> metrics(URI tracker) {
-    return get(tracker.resolve("/metrics")).filter(response -> response.statusCode() == 200)
+  static Optional<String> metrics(URI management) {
+    return get(management.resolve("/metrics")).filter(response -> response.statusCode() == 200)
         .map(HttpResponse::body);
   }
 

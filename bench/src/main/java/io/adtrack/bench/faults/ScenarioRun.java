@@ -279,9 +279,9 @@ final class ScenarioRun {
 
   private void awaitHealthy(LocalPipeline pipeline) {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!HealthProbe.ready(pipeline.trackerUri())) {
+    while (!HealthProbe.ready(pipeline.managementUri())) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the pipeline is not healthy: " + pipeline.trackerUri()
+        throw new IllegalStateException("the pipeline is not healthy: " + pipeline.managementUri()
             + "/health/ready does not answer 200");
       }
       pause(Duration.ofMillis(200));

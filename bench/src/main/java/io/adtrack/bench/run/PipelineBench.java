@@ -52,6 +52,7 @@ final class PipelineBench {
   private final double sinkPhaseMax;
   private ChildProcess pipeline;
   private int httpPort;
+  private int managementPort;
   private int redisPort;
   private int kinesisPort;
   private int dynamoDbPort;
@@ -75,6 +76,7 @@ final class PipelineBench {
       return;
     }
     httpPort = FreePorts.next();
+    managementPort = FreePorts.next();
     redisPort = FreePorts.next();
     kinesisPort = FreePorts.next();
     dynamoDbPort = FreePorts.next();
@@ -131,6 +133,7 @@ final class PipelineBench {
         workDir.resolve("local-pipeline"));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HTTP_PORT", Integer.toString(httpPort));
+    env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("REDIS_PORT", Integer.toString(redisPort));
     env.put("KINESIS_PORT", Integer.toString(kinesisPort));
     env.put("DYNAMODB_PORT", Integer.toString(dynamoDbPort));
@@ -142,7 +145,7 @@ final class PipelineBench {
       if (!pipeline.isAlive()) {
         return true;
       }
-      Http.Response response = Http.tryGet("http://localhost:" + httpPort + "/health/ready");
+      Http.Response response = Http.tryGet("http://localhost:" + managementPort + "/health/ready");
       return response != null && response.status() == 200;
     });
     if (!ready || !pipeline.isAlive()) {

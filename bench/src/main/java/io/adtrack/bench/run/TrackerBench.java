@@ -49,6 +49,7 @@ final class TrackerBench {
   private ChildProcess baseline;
   private int sinkPort;
   private int trackerPort;
+  private int managementPort;
   private int baselinePort;
   private List<String> programIds;
   private double trackerEventMax = Double.NaN;
@@ -106,8 +107,10 @@ final class TrackerBench {
     require(Http.await(Duration.ofSeconds(30), () -> Http.listening(sinkPort)), "sink did not start", sink);
 
     trackerPort = FreePorts.next();
+    managementPort = FreePorts.next();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HTTP_PORT", Integer.toString(trackerPort));
+    env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("REDIS_URL", redis.url());
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_ENDPOINT_URL_KINESIS", "http://localhost:" + sinkPort);
@@ -120,7 +123,7 @@ final class TrackerBench {
     tracker = ChildProcess.of(TRACKER, ChildProcess.java(withGcLog(TRACKER), List.of("-jar", copy.toString())))
         .environment(env).logTo(workDir.resolve("tracker.log")).killOnJvmExit().start();
     require(Http.await(Duration.ofSeconds(90), () -> {
-      Http.Response ready = Http.tryGet(trackerUrl("/health/ready"));
+      Http.Response ready = Http.tryGet("http://localhost:" + managementPort + "/health/ready");
       return ready != null && ready.status() == 200;
     }), "tracker not ready within 90 s", tracker);
     Http.post(sinkUrl("/_sink/reset"));

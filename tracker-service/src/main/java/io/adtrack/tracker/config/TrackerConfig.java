@@ -1,5 +1,6 @@
 package io.adtrack.tracker.config;
 
+import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
 import io.adtrack.conventions.RedisUrl;
 import io.adtrack.tracker.client.IpAnonymization;
@@ -16,6 +17,7 @@ import java.util.Map;
  * A {@link RedisUrl} shows itself redacted, so the record's own {@code toString()} is safe to log.
  *
  * @param http            the public port
+ * @param management      the management port: health and metrics
  * @param clients         who a call's client is, and what of it an event keeps
  * @param redis           where core data is read and its changes announced
  * @param cache           L1, the in-process cache of core data
@@ -23,8 +25,8 @@ import java.util.Map;
  * @param shutdownTimeout SHUTDOWN_TIMEOUT_SECONDS: deadline for flushing the buffer on SIGTERM
  * @param peers           names of the other parts, for reference
  */
-public record TrackerConfig(Http http, Clients clients, Redis redis, Cache cache, Kinesis kinesis,
-    Duration shutdownTimeout, Peers peers) {
+public record TrackerConfig(Http http, Management management, Clients clients, Redis redis, Cache cache,
+    Kinesis kinesis, Duration shutdownTimeout, Peers peers) {
 
   /**
    * Every environment variable the tracker's process needs set; the deployment templates must name each one.
@@ -33,7 +35,7 @@ public record TrackerConfig(Http http, Clients clients, Redis redis, Cache cache
    */
   public static final List<String> ENVIRONMENT_VARIABLES = List.of(
       "HTTP_PORT", "HTTP_INSTANCES", "MAX_BODY_BYTES", "MAX_EVENTS_PER_REQUEST", "CORS_ALLOWED_ORIGINS",
-      "TRUSTED_PROXIES", "IP_ANONYMIZATION", "REFERER_DETAIL", "REDIS_URL", "REDIS_TIMEOUT_MS",
+      "MANAGEMENT_PORT", "TRUSTED_PROXIES", "IP_ANONYMIZATION", "REFERER_DETAIL", "REDIS_URL", "REDIS_TIMEOUT_MS",
       "CACHE_MAX_ENTRIES", "CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_SECONDS", "EVENT_STREAM", "KINESIS_LINGER_MS",
       "KINESIS_BUFFER_MAX_RECORDS", "KINESIS_BUFFER_MAX_BYTES", "KINESIS_MAX_IN_FLIGHT", "SHUTDOWN_TIMEOUT_SECONDS",
       "CORE_DATA_STREAM", "EVENT_TABLE", "AWS_REGION");
@@ -57,6 +59,24 @@ public record TrackerConfig(Http http, Clients clients, Redis redis, Cache cache
           env.integer("MAX_BODY_BYTES", 1 << 20, 1_024, 64 << 20),
           env.integer("MAX_EVENTS_PER_REQUEST", 500, 1, 100_000),
           CorsOrigins.parse("CORS_ALLOWED_ORIGINS", env.string("CORS_ALLOWED_ORIGINS", "*")));
+    }
+  }
+
+  /**
+   * The management port: liveness, readiness and Prometheus metrics for the load balancer's health check, the
+   * container's own check and the metrics collector; never for ad clients (docs/contracts.md, "The management port").
+   *
+   * @param port MANAGEMENT_PORT: where /health/* and /metrics are served (0: any free port); never HTTP_PORT
+   */
+  public record Management(int port) {
+
+    static Management from(Environment env, Http http) {
+      int port = env.integer("MANAGEMENT_PORT", 8081, 0, 65_535);
+      if (port != 0 && port == http.port()) {
+        throw new ConfigurationException("MANAGEMENT_PORT", "MANAGEMENT_PORT=" + port + " is HTTP_PORT as well: "
+            + "health and metrics need a port of their own, off the public path");
+      }
+      return new Management(port);
     }
   }
 
@@ -158,7 +178,8 @@ public record TrackerConfig(Http http, Clients clients, Redis redis, Cache cache
    *                                                       range
    */
   public static TrackerConfig fromEnvironment(Environment env) {
-    return new TrackerConfig(Http.from(env), Clients.from(env), Redis.from(env), Cache.from(env), Kinesis.from(env),
-        env.seconds("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600), Peers.from(env));
+    Http http = Http.from(env);
+    return new TrackerConfig(http, Management.from(env, http), Clients.from(env), Redis.from(env), Cache.from(env),
+        Kinesis.from(env), env.seconds("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600), Peers.from(env));
   }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The path every tracking call takes, whatever its route: look the program up (L1, else Redis), validate the call
- * against it, map it to a {@link TrackingEvent} and put that into the producer buffer. Shared by all HTTP verticle
+ * against it, map it to a {@link TrackingEvent} and put that into the producer buffer. Every ending is counted; a
+ * refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP verticle
  * instances; thread-safe.
  */
 public final class EventIntake {
@@ -36,12 +37,14 @@ public final class EventIntake {
   private final ProgramCache cache;
   private final ProducerBuffer buffer;
   private final TrackerMetrics metrics;
+  private final RejectionDigest rejections;
   private final LogThrottle errorLog = new LogThrottle(Duration.ofSeconds(10));
 
-  public EventIntake(ProgramCache cache, ProducerBuffer buffer, TrackerMetrics metrics) {
+  public EventIntake(ProgramCache cache, ProducerBuffer buffer, TrackerMetrics metrics, RejectionDigest rejections) {
     this.cache = cache;
     this.buffer = buffer;
     this.metrics = metrics;
+    this.rejections = rejections;
   }
 
   /**
@@ -53,21 +56,26 @@ public final class EventIntake {
       CallParameters call, ClientInfo client, Recording recording) {
     Rejection badId = CallValidation.checkProgramId(programId);
     if (badId != null) {
-      return Future.succeededFuture(count(route, new TrackResult.Rejected(badId)));
+      return Future.succeededFuture(count(route, null, new TrackResult.Rejected(badId)));
     }
     ProgramEntry entry = cache.cached(programId);
     if (entry != null) {
-      return Future.succeededFuture(count(route, decide(entry, programId, route, type, call, client, recording)));
+      return Future.succeededFuture(count(route, programId,
+          decide(entry, programId, route, type, call, client, recording)));
     }
     return Future.fromCompletionStage(cache.load(programId), context)
-        .transform(loaded -> Future.succeededFuture(count(route, loaded.succeeded()
+        .transform(loaded -> Future.succeededFuture(count(route, programId, loaded.succeeded()
             ? decide(loaded.result(), programId, route, type, call, client, recording)
             : loadFailed(loaded.cause()))));
   }
 
-  /** Counts and returns the rejection of a call refused before it got here (e.g. a malformed query). */
-  public TrackResult reject(Route route, Rejection rejection) {
-    return count(route, new TrackResult.Rejected(rejection));
+  /**
+   * Counts and returns the rejection of a call refused before it got here (e.g. a malformed query); {@code programId}
+   * is the id it named, if any (the digest tells only well-formed ids apart).
+   */
+  public TrackResult reject(Route route, String programId, Rejection rejection) {
+    return count(route, CallValidation.isValidProgramId(programId) ? programId : null,
+        new TrackResult.Rejected(rejection));
   }
 
   private TrackResult decide(ProgramEntry entry, String programId, Route route, EventType type, CallParameters call,
@@ -111,8 +119,12 @@ public final class EventIntake {
         : new TrackResult.Failed("internal error");
   }
 
-  private TrackResult count(Route route, TrackResult result) {
+  /** Counts a call's ending; a refusal is told to the digest when the call named a well-formed program id. */
+  private TrackResult count(Route route, String programId, TrackResult result) {
     metrics.request(route, result.outcome());
+    if (programId != null && result instanceof TrackResult.Rejected rejected) {
+      rejections.record(programId, rejected.outcome(), rejected.rejection().message());
+    }
     return result;
   }
 }

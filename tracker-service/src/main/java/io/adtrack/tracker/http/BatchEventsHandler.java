@@ -81,11 +81,11 @@ final class BatchEventsHandler {
 
   private Future<TrackResult> trackOne(Context context, Object item, ClientInfo client) {
     if (!(item instanceof JsonObject event)) {
-      return Future.succeededFuture(intake.reject(Route.EVENTS,
+      return Future.succeededFuture(intake.reject(Route.EVENTS, null,
           new InvalidCallException("each event must be a JSON object").rejection()));
     }
+    Object programId = event.getValue("programId");
     try {
-      Object programId = event.getValue("programId");
       EventType type = TYPES.get(String.valueOf(event.getValue("type")));
       if (type == null) {
         throw new InvalidCallException("type must be one of event, impression, click");
@@ -93,7 +93,8 @@ final class BatchEventsHandler {
       return intake.track(context, Route.EVENTS, type, programId instanceof String id ? id : null, call(event),
           client, Recording.RECORD);
     } catch (InvalidCallException e) {
-      return Future.succeededFuture(intake.reject(Route.EVENTS, e.rejection()));
+      return Future.succeededFuture(intake.reject(Route.EVENTS, programId instanceof String id ? id : null,
+          e.rejection()));
     }
   }
 

@@ -4,8 +4,6 @@ import io.adtrack.tracker.client.ClientReader;
 import io.adtrack.tracker.config.CorsOrigins;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.adtrack.tracker.event.EventIntake;
-import io.adtrack.tracker.health.Readiness;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
@@ -17,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -28,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public port: the routes of docs/contracts.md, "Tracking calls (HTTP API)", and nothing else (no
- * administrative routes). Deployed once per core; all instances share the port and the intake. A failed listen
- * (port taken) fails the deployment. The tracking routes speak CORS ({@link CorsPolicy}); health and metrics do not.
+ * The public port: the routes of docs/contracts.md, "Tracking calls (HTTP API)", and nothing else: health and metrics
+ * are the management port's ({@link ManagementVerticle}), so every other path, those included, is a 404 here.
+ * Deployed once per core; all instances share the port and the intake. A failed listen (port taken) fails the
+ * deployment. The tracking routes speak CORS ({@link CorsPolicy}).
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -42,16 +40,12 @@ public final class HttpVerticle extends VerticleBase {
   private static final String PROGRAM_ID = "programId";
   /** "/event/", "/pixel/" and "/click/" are all this long. */
   private static final int TRACKING_PREFIX_LENGTH = 7;
-  private static final CharSequence PROMETHEUS_TEXT =
-      HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
 
   private final int port;
   private final int maxBodyBytes;
   private final CorsOrigins corsOrigins;
   private final TrackingHandlers tracking;
   private final BatchEventsHandler batch;
-  private final Readiness readiness;
-  private final PrometheusMeterRegistry registry;
   private final CorsAnswers corsAnswers = new CorsAnswers();
   private final TrackingHandlers.Handler event;
   private final TrackingHandlers.Handler pixel;
@@ -61,15 +55,12 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * @param clients reads who made a call, with the privacy settings applied; immutable, shared by all instances
    */
-  public HttpVerticle(TrackerConfig.Http settings, ClientReader clients, EventIntake intake, Readiness readiness,
-      PrometheusMeterRegistry registry) {
+  public HttpVerticle(TrackerConfig.Http settings, ClientReader clients, EventIntake intake) {
     this.port = settings.port();
     this.maxBodyBytes = settings.maxBodyBytes();
     this.corsOrigins = settings.corsAllowedOrigins();
     this.tracking = new TrackingHandlers(intake, clients);
     this.batch = new BatchEventsHandler(intake, clients, settings.maxBodyBytes(), settings.maxEventsPerRequest());
-    this.readiness = readiness;
-    this.registry = registry;
     this.event = tracking::handleEvent;
     this.pixel = tracking::handlePixel;
     this.click = tracking::handleClick;
@@ -108,9 +99,6 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/events")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
         .handler(batch::handleEvents);
-    router.get("/health/live").handler(rc -> Responses.json(rc.response(), 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(this::handleReady);
-    router.get("/metrics").handler(this::handleMetrics);
 
     router.errorHandler(400, rc -> Responses.error(rc.response(), 400, "bad request"));
     router.errorHandler(403, rc -> Responses.error(rc.response(), 403,
@@ -182,16 +170,8 @@ public final class HttpVerticle extends VerticleBase {
     return true;
   }
 
-  private void handleReady(RoutingContext rc) {
-    JsonObject report = readiness.report();
-    Responses.json(rc.response(), "UP".equals(report.getString("status")) ? 200 : 503, report);
-  }
-
-  private void handleMetrics(RoutingContext rc) {
-    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(registry.scrape());
-  }
-
-  private static void handleUnexpected(RoutingContext rc) {
+  /** A failure nothing handled (both ports): logged with the request, answered 500 unless already answered. */
+  static void handleUnexpected(RoutingContext rc) {
     LOG.error("Unexpected failure answering {} {}", rc.request().method(), rc.request().path(), rc.failure());
     if (!rc.response().ended()) {
       Responses.error(rc.response(), 500, "internal error");

@@ -109,7 +109,7 @@ final class TrackingHandlers {
     try {
       call = queryParameters(request);
     } catch (InvalidCallException e) {
-      answer.send(response, intake.reject(route, e.rejection()));
+      answer.send(response, intake.reject(route, programId, e.rejection()));
       return;
     }
     intake.track(Vertx.currentContext(), route, type, programId, call, clients.read(request), recording)

@@ -34,6 +34,8 @@ public final class KinesisVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(KinesisVerticle.class);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+  /** How often the age of the oldest unstored record is looked up for the gauge: well below any scrape interval. */
+  private static final Duration AGE_SAMPLE_INTERVAL = Duration.ofSeconds(1);
   private static final long FLUSH_CHECK_MILLIS = 20;
 
   private final KinesisApi api;
@@ -50,6 +52,9 @@ public final class KinesisVerticle extends VerticleBase {
   private long wakeUpAtNanos;
   private long sentTotal;
   private long probeTimer = -1;
+  private long ageTimer = -1;
+  /** When the oldest record not yet stored was accepted, as of the last sample; -1: none. Read by the scrape. */
+  private volatile long oldestUnstoredAtNanos = -1;
 
   /**
    * @param settings the stream, linger and in-flight cap
@@ -73,6 +78,7 @@ public final class KinesisVerticle extends VerticleBase {
     return vertx.executeBlocking(this::probe, false).map(firstProbe -> {
       follow(firstProbe);
       probeTimer = vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeWhenIdle());
+      ageTimer = vertx.setPeriodic(AGE_SAMPLE_INTERVAL.toMillis(), id -> sampleOldestUnstored());
       drain();
       return null;
     });
@@ -94,6 +100,7 @@ public final class KinesisVerticle extends VerticleBase {
       if (empty || elapsedNanos >= shutdownTimeout.toNanos()) {
         vertx.cancelTimer(id);
         vertx.cancelTimer(probeTimer);
+        vertx.cancelTimer(ageTimer);
         if (wakeUpTimer != -1) {
           vertx.cancelTimer(wakeUpTimer);
         }
@@ -108,6 +115,20 @@ public final class KinesisVerticle extends VerticleBase {
       }
     });
     return flushed.future();
+  }
+
+  /**
+   * Age of the oldest event accepted and not yet stored by Kinesis, wherever it waits (buffer, call out, retry); 0
+   * when there is none. Up to a second stale (the sampling interval), which an alarm at a minute does not mind; any
+   * thread may ask.
+   */
+  public double oldestUnstoredAgeSeconds() {
+    long oldest = oldestUnstoredAtNanos;
+    return oldest == -1 ? 0 : Math.max(0, ticker.read() - oldest) / 1e9;
+  }
+
+  private void sampleOldestUnstored() {
+    oldestUnstoredAtNanos = schedule.oldestUnstoredAcceptedAtNanos();
   }
 
   private void drain() {

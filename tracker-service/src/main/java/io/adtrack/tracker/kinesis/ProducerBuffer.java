@@ -22,7 +22,7 @@ public final class ProducerBuffer implements RecordSource {
 
   private final int maxRecords;
   private final long maxBytes;
-  private final ConcurrentLinkedQueue<QueuedRecord> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<PendingRecord> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger records = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger queued = new AtomicInteger();
@@ -33,7 +33,8 @@ public final class ProducerBuffer implements RecordSource {
 
   /**
    * @param batchSize every time this many records are waiting, {@link #onSendable} is told
-   * @param ticker    stamps each record with when it was accepted, for the sender's linger
+   * @param ticker    stamps each record with when it was accepted, for the sender's linger and the age of what is
+   *                  not stored yet
    */
   public ProducerBuffer(int maxRecords, long maxBytes, int batchSize, Ticker ticker) {
     this.maxRecords = maxRecords;
@@ -66,7 +67,8 @@ public final class ProducerBuffer implements RecordSource {
       records.decrementAndGet();
       return Offer.FULL;
     }
-    queue.add(new QueuedRecord(record, ticker.read()));
+    record.accepted(ticker.read());
+    queue.add(record);
     int nowWaiting = queued.incrementAndGet();
     if (nowWaiting == 1 || nowWaiting % batchSize == 0) {
       sendable.run();
@@ -81,25 +83,23 @@ public final class ProducerBuffer implements RecordSource {
 
   @Override
   public PendingRecord peek() {
-    QueuedRecord head = queue.peek();
-    return head == null ? null : head.record();
+    return queue.peek();
   }
 
   @Override
   public long oldestAcceptedAtNanos() {
-    QueuedRecord head = queue.peek();
+    PendingRecord head = queue.peek();
     return head == null ? -1 : head.acceptedAtNanos();
   }
 
   /** Takes the oldest waiting record; it still counts against the bounds until {@link #release}. */
   @Override
   public PendingRecord poll() {
-    QueuedRecord head = queue.poll();
-    if (head == null) {
-      return null;
+    PendingRecord head = queue.poll();
+    if (head != null) {
+      queued.decrementAndGet();
     }
-    queued.decrementAndGet();
-    return head.record();
+    return head;
   }
 
   /** Kinesis stored these: they stop counting against the bounds. */
@@ -126,8 +126,5 @@ public final class ProducerBuffer implements RecordSource {
   /** Whether the buffer is (nearly) full: 90% of either bound, the point where readiness should turn red. */
   public boolean saturated() {
     return records.get() >= maxRecords * 0.9 || bytes.get() >= maxBytes * 0.9;
-  }
-
-  private record QueuedRecord(PendingRecord record, long acceptedAtNanos) {
   }
 }

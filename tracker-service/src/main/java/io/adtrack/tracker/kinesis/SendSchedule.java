@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 
@@ -42,7 +44,8 @@ public final class SendSchedule {
   private final PriorityQueue<DelayedRetry> delayed = new PriorityQueue<>(
       Comparator.comparingLong(DelayedRetry::dueNanos).thenComparingLong(DelayedRetry::sequence));
   private long delayedSequence;
-  private int inFlight;
+  /** The batches out now (the very lists {@link #nextBatch} returned), each with when its oldest was accepted. */
+  private final Map<List<PendingRecord>, Long> inFlight = new IdentityHashMap<>();
   private boolean paused;
   private long pausedUntilNanos;
   private int callFailuresInARow;
@@ -67,7 +70,7 @@ public final class SendSchedule {
    */
   public List<PendingRecord> nextBatch(long nowNanos) {
     promoteDueRetries(nowNanos);
-    if (inFlight >= maxInFlight || isPaused(nowNanos)) {
+    if (inFlight.size() >= maxInFlight || isPaused(nowNanos)) {
       return List.of();
     }
     if (retries.isEmpty() && !newRecordsDue(nowNanos)) {
@@ -76,7 +79,7 @@ public final class SendSchedule {
     List<PendingRecord> batch = PutRecordsBatches.next(retries, source, PutRecordsBatches.MAX_RECORDS,
         PutRecordsBatches.MAX_BYTES);
     if (!batch.isEmpty()) {
-      inFlight++;
+      inFlight.put(batch, oldestAcceptedAt(batch));
     }
     return batch;
   }
@@ -88,7 +91,7 @@ public final class SendSchedule {
    * stored nothing starts or prolongs it.
    */
   public void stored(List<PendingRecord> batch, List<PendingRecord> failed, long nowNanos) {
-    inFlight--;
+    inFlight.remove(batch);
     if (failed.size() < batch.size()) {
       callFailuresInARow = 0;
       paused = false;
@@ -108,7 +111,7 @@ public final class SendSchedule {
 
   /** A call failed as a whole: its records go back to the front, in order, and the sender pauses. */
   public void callFailed(List<PendingRecord> batch, long nowNanos) {
-    inFlight--;
+    inFlight.remove(batch);
     for (int i = batch.size() - 1; i >= 0; i--) {
       retries.addFirst(batch.get(i));
     }
@@ -137,7 +140,7 @@ public final class SendSchedule {
       any = true;
     }
     long oldest = source.oldestAcceptedAtNanos();
-    if (inFlight < maxInFlight && oldest >= 0 && (!any || oldest + lingerNanos - earliest < 0)) {
+    if (inFlight.size() < maxInFlight && oldest >= 0 && (!any || oldest + lingerNanos - earliest < 0)) {
       earliest = oldest + lingerNanos;
       any = true;
     }
@@ -146,12 +149,47 @@ public final class SendSchedule {
 
   /** PutRecords calls out now. */
   public int inFlight() {
-    return inFlight;
+    return inFlight.size();
+  }
+
+  /**
+   * When the oldest record not yet stored was accepted, wherever it is now: waiting in the source, in a call out,
+   * or waiting to be sent again; -1 when there is none. It walks the records held for a retry, so it is for a
+   * periodic look (the age gauge), not for every send.
+   */
+  public long oldestUnstoredAcceptedAtNanos() {
+    long oldest = source.oldestAcceptedAtNanos();
+    for (long batchOldest : inFlight.values()) {
+      oldest = older(oldest, batchOldest);
+    }
+    for (PendingRecord record : retries) {
+      oldest = older(oldest, record.acceptedAtNanos());
+    }
+    for (DelayedRetry retry : delayed) {
+      oldest = older(oldest, retry.record().acceptedAtNanos());
+    }
+    return oldest;
   }
 
   /** Records taken from the source and not yet stored: to send again, or waiting for their backoff. */
   public int retrying() {
     return retries.size() + delayed.size();
+  }
+
+  private static long oldestAcceptedAt(List<PendingRecord> batch) {
+    long oldest = -1;
+    for (PendingRecord record : batch) {
+      oldest = older(oldest, record.acceptedAtNanos());
+    }
+    return oldest;
+  }
+
+  /** The earlier of two acceptance times, -1 standing for none (compared by difference: nanoTime may wrap). */
+  private static long older(long first, long second) {
+    if (first == -1) {
+      return second;
+    }
+    return second == -1 || first - second <= 0 ? first : second;
   }
 
   private boolean isPaused(long nowNanos) {

@@ -82,4 +82,9 @@ public final class TrackerMetrics implements CacheStats {
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);
   }
+
+  /** Registers a gauge read at scrape time, in a base unit the exported name ends with (e.g. "seconds"). */
+  public void gauge(String name, String description, String baseUnit, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).baseUnit(baseUnit).register(registry);
+  }
 }

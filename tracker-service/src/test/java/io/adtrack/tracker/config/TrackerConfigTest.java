@@ -25,6 +25,7 @@ class TrackerConfigTest {
     TrackerConfig config = TrackerConfig.defaults();
 
     assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.management().port()).isEqualTo(8081);
     assertThat(config.http().corsAllowedOrigins().allowsAny()).isTrue();
     assertThat(config.clients()).isEqualTo(new TrackerConfig.Clients(0, IpAnonymization.TRUNCATE, RefererDetail.PATH));
     assertThat(config.redis().url().connectionString()).isEqualTo("redis://localhost:6379");
@@ -39,8 +40,9 @@ class TrackerConfigTest {
   @Test
   void everyVariable_landsInItsGroup() {
     TrackerConfig config = read(Map.ofEntries(
-        Map.entry("HTTP_PORT", "9080"), Map.entry("HTTP_INSTANCES", "3"), Map.entry("MAX_BODY_BYTES", "2048"),
-        Map.entry("MAX_EVENTS_PER_REQUEST", "7"), Map.entry("REDIS_URL", "rediss://cache.aws:6380"),
+        Map.entry("HTTP_PORT", "9080"), Map.entry("MANAGEMENT_PORT", "9081"), Map.entry("HTTP_INSTANCES", "3"),
+        Map.entry("MAX_BODY_BYTES", "2048"), Map.entry("MAX_EVENTS_PER_REQUEST", "7"),
+        Map.entry("REDIS_URL", "rediss://cache.aws:6380"),
         Map.entry("REDIS_TIMEOUT_MS", "250"), Map.entry("CACHE_MAX_ENTRIES", "10"),
         Map.entry("CACHE_TTL_SECONDS", "60"), Map.entry("NEGATIVE_CACHE_TTL_SECONDS", "2"),
         Map.entry("EVENT_STREAM", "events-eu"), Map.entry("KINESIS_LINGER_MS", "0"),
@@ -52,6 +54,7 @@ class TrackerConfigTest {
 
     assertThat(config.http()).isEqualTo(new TrackerConfig.Http(9080, 3, 2048, 7,
         new CorsOrigins(List.of("https://publisher.example"))));
+    assertThat(config.management()).isEqualTo(new TrackerConfig.Management(9081));
     assertThat(config.clients()).isEqualTo(new TrackerConfig.Clients(2, IpAnonymization.DROP, RefererDetail.ORIGIN));
     assertThat(config.redis().url().tls()).isTrue();
     assertThat(config.redis().timeout()).isEqualTo(Duration.ofMillis(250));
@@ -87,6 +90,17 @@ class TrackerConfigTest {
     assertThatThrownBy(() -> read(Map.of("TRUSTED_PROXIES", "-1"))).hasMessageContaining("TRUSTED_PROXIES");
     assertThatThrownBy(() -> read(Map.of("CORS_ALLOWED_ORIGINS", "publisher.example")))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("CORS_ALLOWED_ORIGINS");
+  }
+
+  @Test
+  void theManagementPort_mustNotBeThePublicOne() {
+    assertThatThrownBy(() -> read(Map.of("HTTP_PORT", "9080", "MANAGEMENT_PORT", "9080")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("MANAGEMENT_PORT=9080 is HTTP_PORT as well: health and metrics need a port of their own, off the "
+            + "public path");
+    assertThatThrownBy(() -> read(Map.of("HTTP_PORT", "8081"))).hasMessageStartingWith("MANAGEMENT_PORT=8081");
+    assertThat(read(Map.of("HTTP_PORT", "0", "MANAGEMENT_PORT", "0")).management().port())
+        .as("both chosen by the OS").isZero();
   }
 
   @Test

@@ -131,7 +131,7 @@ class BadInputTest {
       assertThat(pixel.statusCode()).as(uri).isEqualTo(200);
       assertThat(pixel.getHeader("Content-Type")).isEqualTo("image/gif");
     }
-    assertThat(harness.get("/metrics").bodyAsString())
+    assertThat(harness.metrics())
         .containsPattern("tracker_requests_total\\{outcome=\"bad_request\",route=\"pixel\"} [1-9]")
         .containsPattern("tracker_requests_total\\{outcome=\"gone\",route=\"pixel\"} [1-9]");
   }

@@ -115,15 +115,6 @@ class CorsTest {
   }
 
   @Test
-  void healthAndMetrics_speakNoCors() {
-    for (String path : new String[] {"/health/ready", "/health/live", "/metrics"}) {
-      HttpResponse<Buffer> response = harness.get(path, origin(PUBLISHER));
-      assertThat(response.statusCode()).as(path).isEqualTo(200);
-      assertThat(response.getHeader("Access-Control-Allow-Origin")).as(path).isNull();
-    }
-  }
-
-  @Test
   void withSeveralOrigins_answersWithoutOriginVaryOnIt_soCachesKeepThemApart() {
     for (int call = 0; call < 3; call++) {
       HttpResponse<Buffer> pixel = harness.get("/pixel/" + id);

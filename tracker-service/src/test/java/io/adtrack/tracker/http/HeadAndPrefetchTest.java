@@ -108,7 +108,7 @@ class HeadAndPrefetchTest {
   void unrecordedCalls_areCountedAsSuch() {
     harness.send(HttpMethod.HEAD, "/pixel/" + id, MultiMap.caseInsensitiveMultiMap(), null);
 
-    assertThat(harness.get("/metrics").bodyAsString())
+    assertThat(harness.metrics())
         .containsPattern("tracker_requests_total\\{outcome=\"unrecorded\",route=\"pixel\"} [1-9]");
   }
 

@@ -214,20 +214,43 @@ class TrackingApiTest {
     harness.storeProgram(program(id, 1, Map.of()));
     assertThat(harness.get("/event/" + id).statusCode()).isEqualTo(200);
 
-    assertThat(harness.get("/health/live").statusCode()).isEqualTo(200);
-    HttpResponse<Buffer> ready = harness.get("/health/ready");
+    assertThat(harness.management("/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> ready = harness.management("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.bodyAsJsonObject().getJsonObject("checks").fieldNames())
         .contains("redisConnected", "redisSubscribed", "kinesisReachable", "producerNotSaturated");
-    String metrics = harness.get("/metrics").bodyAsString();
+    String metrics = harness.metrics();
     assertThat(metrics)
         .contains("tracker_requests_total{outcome=\"accepted\",route=\"event\"}")
         .contains("tracker_cache_hits_total", "tracker_cache_misses_total", "tracker_redis_latency_seconds")
         .contains("tracker_kinesis_batches_total", "tracker_kinesis_records_sent_total",
             "tracker_kinesis_records_failed_total", "tracker_kinesis_records_retried_total")
-        .contains("tracker_buffer_records", "tracker_buffer_bytes")
+        .contains("tracker_buffer_records", "tracker_buffer_bytes", "tracker_buffer_oldest_age_seconds")
         .contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_gc_memory_allocated_bytes_total",
             "jvm_threads_live_threads", "process_cpu_usage");
+  }
+
+  @Test
+  void healthAndMetrics_areOnTheManagementPortOnly_andTrackingOnThePublicOne() {
+    String id = uniqueId("ports");
+    harness.storeProgram(program(id, 1, Map.of()));
+    MultiMap fromAPage = MultiMap.caseInsensitiveMultiMap().add("Origin", "https://publisher.example");
+
+    for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
+      HttpResponse<Buffer> onPublic = harness.get(path, fromAPage);
+      assertThat(onPublic.statusCode()).as("public " + path).isEqualTo(404);
+      assertThat(onPublic.bodyAsJsonObject()).as("public " + path)
+          .isEqualTo(new JsonObject().put("error", "no such route: " + path).put("status", 404));
+      HttpResponse<Buffer> onManagement = harness.management(path);
+      assertThat(onManagement.statusCode()).as("management " + path).isEqualTo(200);
+      assertThat(onManagement.getHeader("Access-Control-Allow-Origin")).as("management " + path).isNull();
+    }
+    assertThat(harness.management("/metrics").getHeader("Content-Type")).startsWith("text/plain; version=0.0.4");
+    assertThat(harness.management("/event/" + id).statusCode()).as("no tracking on the management port")
+        .isEqualTo(404);
+    assertThat(harness.send(HttpMethod.POST, "/metrics", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("x"))
+        .statusCode()).isEqualTo(404);
+    assertThat(harness.get("/event/" + id).statusCode()).isEqualTo(200);
   }
 
   @Test

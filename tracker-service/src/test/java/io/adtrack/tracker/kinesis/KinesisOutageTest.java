@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,8 +52,10 @@ class KinesisOutageTest {
     assertThat(refused.getHeader("Retry-After")).isNotBlank();
     assertThat(refused.bodyAsJsonObject().getString("error")).contains("buffer full");
     assertThat(harness.get("/pixel/" + id).statusCode()).isEqualTo(503);
-    assertThat(harness.get("/health/ready").bodyAsJsonObject().getJsonArray("failing").getList())
+    assertThat(harness.management("/health/ready").bodyAsJsonObject().getJsonArray("failing").getList())
         .contains("producerNotSaturated");
+    await("the age of the oldest unstored event shows").atMost(TrackerHarness.PATIENCE)
+        .until(() -> oldestUnstoredAgeSeconds() > 0);
 
     harness.kinesisProxy().restore();
 
@@ -64,8 +68,15 @@ class KinesisOutageTest {
     assertThat(arrivedIds).hasSize(1 + BUFFER_RECORDS);
     harness.awaitReady();
     await().atMost(TrackerHarness.PATIENCE).until(() -> harness.get("/event/" + id).statusCode() == 200);
-    String metrics = harness.get("/metrics").bodyAsString();
+    String metrics = harness.metrics();
     assertThat(metrics).containsPattern("tracker_kinesis_records_retried_total [1-9]");
     assertThat(metrics).contains("tracker_requests_total{outcome=\"buffer_full\",route=\"event\"} 1.0");
+    await("nothing unstored: age 0").atMost(TrackerHarness.PATIENCE).until(() -> oldestUnstoredAgeSeconds() == 0);
+  }
+
+  private static double oldestUnstoredAgeSeconds() {
+    Matcher gauge = Pattern.compile("(?m)^tracker_buffer_oldest_age_seconds (\\S+)$").matcher(harness.metrics());
+    assertThat(gauge.find()).as("the gauge is exported").isTrue();
+    return Double.parseDouble(gauge.group(1));
   }
 }

@@ -83,6 +83,26 @@ class KinesisVerticleRetryTest {
   }
 
   @Test
+  void theOldestUnstoredRecord_agesInTheGauge_whileKinesisRefusesIt_andTheGaugeIsZeroOnceStored() throws Exception {
+    AtomicInteger failuresLeft = new AtomicInteger(Integer.MAX_VALUE);
+    KinesisVerticle sender = sender(scripted(request -> failuresLeft.get() > 0
+        ? CompletableFuture.failedFuture(SdkClientException.create("connection refused"))
+        : answer(request, i -> false)));
+    vertx.deployVerticle(sender).await(30, TimeUnit.SECONDS);
+    assertThat(sender.oldestUnstoredAgeSeconds()).as("nothing accepted").isZero();
+    buffer.offer(new PendingRecord("stuck", new byte[] {1}));
+    advanceUntil(() -> calls.size() >= 2);
+
+    ticker.advance(Duration.ofSeconds(90));
+
+    // Sampled on the sender's context once a second: poll, the ticker stands still meanwhile.
+    await().atMost(Duration.ofSeconds(30)).until(() -> sender.oldestUnstoredAgeSeconds() >= 90);
+    failuresLeft.set(0);
+    advanceUntil(() -> buffer.depth() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> sender.oldestUnstoredAgeSeconds() == 0);
+  }
+
+  @Test
   void onUndeploy_theBufferIsClosed_andWhatItHoldsIsFlushedAtOnce() throws Exception {
     String deployment = deploy(scripted(request -> answer(request, i -> false)));
     for (int i = 0; i < 3; i++) {
@@ -106,9 +126,13 @@ class KinesisVerticleRetryTest {
   }
 
   private String deploy(KinesisApi api) throws Exception {
+    return vertx.deployVerticle(sender(api)).await(30, TimeUnit.SECONDS);
+  }
+
+  private KinesisVerticle sender(KinesisApi api) {
     TrackerConfig.Kinesis settings = new TrackerConfig.Kinesis("stream", LINGER, 1000, 1L << 20, 4);
-    return vertx.deployVerticle(new KinesisVerticle(api, buffer, settings, BACKOFF, Duration.ofSeconds(5),
-        new TrackerMetrics(registry), health, ticker)).await(30, TimeUnit.SECONDS);
+    return new KinesisVerticle(api, buffer, settings, BACKOFF, Duration.ofSeconds(5), new TrackerMetrics(registry),
+        health, ticker);
   }
 
   /** Stores every entry except those whose index {@code refused} picks. */

@@ -235,6 +235,36 @@ class SendScheduleTest {
     assertThat(schedule.nextBatch(now())).hasSize(100);
   }
 
+  @Test
+  void theOldestUnstoredRecord_isFound_waitingInFlightOrHeldForARetry() {
+    Backoff backoff = predictable(Duration.ofMillis(50), Duration.ofSeconds(1));
+    SendSchedule schedule = schedule(Duration.ZERO, backoff);
+    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("nothing accepted").isEqualTo(-1);
+    long firstAcceptedAt = now();
+    offer("first", 2);
+    ticker.advance(Duration.ofSeconds(1));
+    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("waiting in the buffer").isEqualTo(firstAcceptedAt);
+
+    List<PendingRecord> batch = schedule.nextBatch(now());
+    offer("second", 1);
+    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("in a call out").isEqualTo(firstAcceptedAt);
+
+    schedule.stored(batch, List.of(batch.get(1)), now());
+    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("refused, waiting for its backoff")
+        .isEqualTo(firstAcceptedAt);
+
+    ticker.advance(backoff.ceiling(1));
+    List<PendingRecord> again = schedule.nextBatch(now());
+    assertThat(keys(again)).containsExactly("first1", "second0");
+    schedule.callFailed(again, now());
+    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("back at the front after a failed call")
+        .isEqualTo(firstAcceptedAt);
+
+    ticker.advance(backoff.ceiling(2));
+    schedule.stored(schedule.nextBatch(now()), List.of(), now());
+    assertThat(schedule.oldestUnstoredAcceptedAtNanos()).as("all stored").isEqualTo(-1);
+  }
+
   /** Sends every batch due now to a Kinesis that answers at once with {@code refuse}'s choice; returns the calls. */
   private List<List<String>> sendDue(SendSchedule schedule,
       Function<List<PendingRecord>, List<PendingRecord>> refuse) {

@@ -34,8 +34,8 @@ class RedisOutageTest {
   void duringAnOutage_cachedProgramsAre200_uncachedAre503_andNotReady_thenAfterwardsAllIsCurrentAgain() {
     harness.redisProxy().cut();
     try {
-      await().atMost(TrackerHarness.PATIENCE).until(() -> harness.get("/health/ready").statusCode() == 503);
-      HttpResponse<Buffer> ready = harness.get("/health/ready");
+      await().atMost(TrackerHarness.PATIENCE).until(() -> harness.management("/health/ready").statusCode() == 503);
+      HttpResponse<Buffer> ready = harness.management("/health/ready");
       assertThat(ready.bodyAsJsonObject().getJsonArray("failing").getList())
           .contains("redisConnected", "redisSubscribed");
 
