@@ -44,7 +44,7 @@ final class MetricsContract {
    */
   static final Map<String, String> BOUNDED_DIMENSIONS = Map.of(
       "Stack", "one value per stack: a static label of the agent's scrape; all tasks of the stack together",
-      "outcome", "io.adtrack.tracker.metrics.Outcome: 8 values, the declaration picks some",
+      "outcome", "io.adtrack.tracker.metrics.Outcome: 10 values, the declaration picks some",
       "route", "io.adtrack.tracker.metrics.Route: 4 values");
 
   private static final Pattern SELECTOR = Pattern.compile("\\^([a-zA-Z_:][a-zA-Z0-9_:]*)\\$");

@@ -77,7 +77,9 @@ final class SecurityContract {
       holdNoData("the tasks' scratch space is Fargate ephemeral storage, which Fargate encrypts, and goes with the "
           + "task", "AWS::ECS::TaskDefinition"),
       holdNoData("code lives in the artifact bucket; Lambda encrypts the environment at rest (aws/lambda)",
-          "AWS::Lambda::Function"));
+          "AWS::Lambda::Function"),
+      holdNoData("edge filtering: rules, their attachment and where to log; what WAF logs lands in a log group",
+          "AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::LoggingConfiguration"));
 
   /**
    * Resources where data lives that a stack deletion or replacement must not destroy, with the policy they need.
@@ -158,6 +160,35 @@ final class SecurityContract {
       }
     }
     return null;
+  }
+
+  // ------------------------------------------------------------------------------------------- edge
+
+  /**
+   * Internet-facing load balancers no AWS WAF web ACL with a rate-based rule protects: abuse is stopped at the edge
+   * (the tracker does not count requests per client itself).
+   */
+  static List<String> publicLoadBalancersWithoutWebAcl(Template template) {
+    Set<String> rateLimitingAcls = new TreeSet<>();
+    template.propertiesOfType("AWS::WAFv2::WebACL").forEach((id, acl) -> {
+      if (list(acl.getOrDefault("Rules", List.of())).stream().map(rule -> map(map(rule).get("Statement")))
+          .anyMatch(statement -> statement != null && statement.containsKey("RateBasedStatement"))) {
+        rateLimitingAcls.add(id);
+      }
+    });
+    Set<String> protectedBalancers = new TreeSet<>();
+    template.propertiesOfType("AWS::WAFv2::WebACLAssociation").values().forEach(association -> {
+      if (template.referencedResources(association.get("WebACLArn")).stream().anyMatch(rateLimitingAcls::contains)) {
+        protectedBalancers.addAll(template.referencedResources(association.get("ResourceArn")));
+      }
+    });
+    List<String> problems = new ArrayList<>();
+    template.propertiesOfType("AWS::ElasticLoadBalancingV2::LoadBalancer").forEach((id, balancer) -> {
+      if (!"internal".equals(balancer.get("Scheme")) && !protectedBalancers.contains(id)) {
+        problems.add(id + ": internet-facing without a web ACL that limits the rate per client IP");
+      }
+    });
+    return problems;
   }
 
   // ------------------------------------------------------------------------------------------- IAM

@@ -33,6 +33,14 @@ class SecurityContractTest {
   }
 
   @Test
+  void theInternetFacingLoadBalancer_isBehindAWebAclThatLimitsTheRatePerClientIp() throws Exception {
+    Template template = stack();
+
+    assertThat(SecurityContract.publicLoadBalancersWithoutWebAcl(template)).isEmpty();
+    assertThat(template.properties("LoadBalancer")).containsEntry("Scheme", "internet-facing");
+  }
+
+  @Test
   void everyIamStatementNamesItsResources() throws Exception {
     Template template = stack();
 
@@ -69,7 +77,14 @@ class SecurityContractTest {
     Function<Template, List<String>> encryption = SecurityContract::unencryptedStores;
     Function<Template, List<String>> retention = SecurityContract::logGroupsWithoutRetention;
     Function<Template, List<String>> deletion = SecurityContract::dataWithoutDeletionProtection;
+    Function<Template, List<String>> edge = SecurityContract::publicLoadBalancersWithoutWebAcl;
     return Stream.of(
+        broken("the load balancer without its web ACL", edge,
+            t -> t.resources().remove("WebAclAssociation"), "LoadBalancer: internet-facing without a web ACL"),
+        broken("a web ACL without a rate limit", edge,
+            t -> list(t.properties("WebAcl").get("Rules"))
+                .removeIf(rule -> map(map(rule).get("Statement")).containsKey("RateBasedStatement")),
+            "LoadBalancer: internet-facing without a web ACL"),
         broken("SSH from anywhere to the tasks", ingress,
             t -> inlineIngress(t, "TrackerTaskSecurityGroup").add(rule("tcp", 22, "CidrIp", "0.0.0.0/0")),
             "TrackerTaskSecurityGroup ingress 0: tcp 22-22 from 0.0.0.0/0"),

@@ -115,6 +115,60 @@ class TemplateContractTest {
   }
 
   @Test
+  void theWebAcl_runsAwsIpReputationAndKnownBadInputs_thenLimitsEachClientIpAtTheParametersRate() {
+    Map<String, Object> acl = template.single("AWS::WAFv2::WebACL");
+    assertThat(acl).containsEntry("Scope", "REGIONAL").containsEntry("DefaultAction", Map.of("Allow", Map.of()));
+    List<Map<String, Object>> rules = list(acl.get("Rules")).stream().map(Template::map).toList();
+
+    assertThat(rules).extracting(rule -> rule.get("Priority")).doesNotHaveDuplicates();
+    assertThat(rules).allSatisfy(rule -> assertThat(map(rule.get("VisibilityConfig")))
+        .containsEntry("CloudWatchMetricsEnabled", true).containsEntry("MetricName", rule.get("Name")));
+    assertThat(rules).map(rule -> map(map(rule.get("Statement")).get("ManagedRuleGroupStatement")))
+        .filteredOn(group -> group != null)
+        .extracting(group -> group.get("VendorName") + "/" + group.get("Name"))
+        .containsExactlyInAnyOrder("AWS/AWSManagedRulesAmazonIpReputationList",
+            "AWS/AWSManagedRulesKnownBadInputsRuleSet");
+    Map<String, Object> rateRule = rules.stream()
+        .filter(rule -> map(rule.get("Statement")).containsKey("RateBasedStatement")).findFirst().orElseThrow();
+    Map<String, Object> rate = map(map(rateRule.get("Statement")).get("RateBasedStatement"));
+    assertThat(rate).containsEntry("AggregateKeyType", "IP");
+    assertThat(template.referencedParameter(rate.get("Limit"))).isEqualTo("WafRateLimitPerIp");
+    assertThat(map(template.parameters().get("WafRateLimitPerIp"))).containsEntry("MinValue", 10)
+        .containsEntry("Type", "Number");
+    // Blocked with the tracker's own error shape and a Retry-After, not WAF's bare 403.
+    assertThat(rateRule.get("Action").toString()).contains("ResponseCode=429", "Retry-After", "TooManyRequests");
+    assertThat(map(map(acl.get("CustomResponseBodies")).get("TooManyRequests")).get("Content").toString())
+        .isEqualTo("{\"error\":\"too many requests from this address, retry later\",\"status\":429}");
+    Map<String, Object> association = template.single("AWS::WAFv2::WebACLAssociation");
+    assertThat(template.referencedResources(association.get("ResourceArn"))).containsExactly("LoadBalancer");
+    assertThat(template.referencedResources(association.get("WebACLArn"))).containsExactly("WebAcl");
+  }
+
+  @Test
+  void wafLogsOnlyWhatItBlocksOrCounts_withoutTheQuery_toALogGroupWafAccepts() {
+    Map<String, Object> logging = template.single("AWS::WAFv2::LoggingConfiguration");
+
+    assertThat(template.referencedResources(logging.get("ResourceArn"))).containsExactly("WebAcl");
+    assertThat(template.referencedResources(logging.get("LogDestinationConfigs"))).containsExactly("WafLogGroup");
+    assertThat(template.properties("WafLogGroup").get("LogGroupName").toString()).contains("aws-waf-logs-");
+    assertThat(logging.get("LogDestinationConfigs").toString()).as("an ARN without GetAtt's trailing :*")
+        .contains(":log-group:${WafLogGroup}").doesNotContain("GetAtt");
+    assertThat(list(logging.get("RedactedFields"))).contains(Map.of("QueryString", Map.of()));
+    assertThat(map(logging.get("LoggingFilter"))).containsEntry("DefaultBehavior", "DROP");
+  }
+
+  @Test
+  void theDashboardShowsWhatWafAllowsBlocksAndCounts() {
+    String body = template.single("AWS::CloudWatch::Dashboard").get("DashboardBody").toString();
+    String aclName = template.single("AWS::WAFv2::WebACL").get("Name").toString();
+
+    assertThat(aclName).contains("${AWS::StackName}-tracker");
+    assertThat(body).contains("\"AWS/WAFV2\", \"AllowedRequests\", \"WebACL\", \"${AWS::StackName}-tracker\"")
+        .contains("\"BlockedRequests\"", "\"CountedRequests\"", "\"rate-per-ip\"", "\"ip-reputation\"",
+            "\"known-bad-inputs\"");
+  }
+
+  @Test
   void taskDefinitionNamesEveryVariableTheTrackerReads() {
     Map<String, Object> container = trackerContainer();
     Set<String> environment = names(container.get("Environment"));

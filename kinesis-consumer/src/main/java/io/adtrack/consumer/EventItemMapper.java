@@ -10,7 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Maps a {@link TrackingEvent} to its DynamoDB item (docs/contracts.md, "The DynamoDB item"): one attribute per event
  * field, empty strings omitted, {@code customerId} only when set, {@code params} only when not empty, {@code privacy}
- * the name of the treatment the tracker applied (absent for events of trackers older than that field), and the TTL
+ * the name of the treatment the tracker applied (absent for events of trackers older than that field),
+ * {@code invalidTraffic} the reason the tracker flagged the call with (absent when none), and the TTL
  * attribute {@code expiresAt} = receivedAt + retention (epoch seconds). The item depends on the event alone, so a
  * redelivered record produces the identical item.
  */
@@ -50,6 +51,8 @@ public final class EventItemMapper {
     putNumber(item, EventTable.RECEIVED_AT, event.getReceivedAt());
     putNumber(item, "programVersion", event.getProgramVersion());
     putString(item, "privacy", enumName(event.getPrivacy(), event.getPrivacyValue()));
+    // Absent for traffic of a person (and for events of trackers older than the field): only a reason is stored.
+    putString(item, "invalidTraffic", enumName(event.getInvalidTraffic(), event.getInvalidTrafficValue()));
     Map<String, AttributeValue> params = params(event);
     if (!params.isEmpty()) {
       item.put("params", AttributeValue.fromM(params));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.InvalidTraffic;
 import io.adtrack.proto.Privacy;
 import io.adtrack.proto.TrackingEvent;
 import java.util.Map;
@@ -111,6 +112,21 @@ class EventItemMapperTest {
         .doesNotContainKeys("clientIp", "userAgent");
     assertThat(mapper.toItem(fromAnOlderTracker)).doesNotContainKey("privacy");
     assertThat(mapper.toItem(fromANewerTracker)).containsEntry("privacy", AttributeValue.fromS("7"));
+  }
+
+  @Test
+  void shouldStoreTheInvalidTrafficReason_onlyWhenThereIsOne() {
+    TrackingEvent bot = TrackingEvent.newBuilder()
+        .setMessageId("m-10").setProgramId("77").setReceivedAt(RECEIVED_AT).setInvalidTraffic(InvalidTraffic.BOT)
+        .build();
+    TrackingEvent duplicate = bot.toBuilder().setInvalidTraffic(InvalidTraffic.DUPLICATE_CLICK).build();
+    TrackingEvent person = bot.toBuilder().setInvalidTraffic(InvalidTraffic.INVALID_TRAFFIC_NONE).build();
+    TrackingEvent fromANewerTracker = bot.toBuilder().setInvalidTrafficValue(12).build();
+
+    assertThat(mapper.toItem(bot)).containsEntry("invalidTraffic", AttributeValue.fromS("BOT"));
+    assertThat(mapper.toItem(duplicate)).containsEntry("invalidTraffic", AttributeValue.fromS("DUPLICATE_CLICK"));
+    assertThat(mapper.toItem(person)).doesNotContainKey("invalidTraffic");
+    assertThat(mapper.toItem(fromANewerTracker)).containsEntry("invalidTraffic", AttributeValue.fromS("12"));
   }
 
   @Test

@@ -572,6 +572,7 @@ public final class LocalPipeline implements AutoCloseable {
             + "\",\"type\":\"event\",\"params\":{\"k\":\"v\"}},{\"programId\":\"" + id + "\",\"type\":\"click\"}]'",
         "  curl -s " + management + "/health/ready",
         "  curl -s " + management + "/metrics | grep '^tracker_'",
+        "  (curl's own User-Agent counts as a bot's: its events carry invalidTraffic=BOT; try -A 'Mozilla/5.0 ...')",
         "  ./program-events " + id + " --local" + (config.dynamoDbPort() == 8000 ? "" : "   (with DYNAMODB_PORT="
             + config.dynamoDbPort() + ")"),
         "  aws dynamodb query --endpoint-url " + dynamo + " --region " + LocalPipelineConfig.REGION

@@ -205,7 +205,10 @@ public final class ProgramEvents {
     return listed;
   }
 
-  /** {@code receivedAt  TYPE  messageId  customer=..  ua=".."  ip=..  privacy=..  referer=..  params={..}}. */
+  /**
+   * {@code receivedAt  TYPE  messageId  customer=..  ua=".."  ip=..  privacy=..  invalid=..  referer=..
+   * params={..}}; {@code invalid} only for traffic no person made (docs/invalid-traffic.md).
+   */
   static String textLine(Map<String, AttributeValue> item) {
     StringBuilder line = new StringBuilder()
         .append(Instant.ofEpochMilli(Long.parseLong(item.get(EventTable.RECEIVED_AT).n())))
@@ -221,6 +224,7 @@ public final class ProgramEvents {
     appendIfPresent(line, item, "userAgent", "ua", true);
     appendIfPresent(line, item, "clientIp", "ip", false);
     appendIfPresent(line, item, "privacy", "privacy", false);
+    appendIfPresent(line, item, "invalidTraffic", "invalid", false);
     appendIfPresent(line, item, "referer", "referer", true);
     if (item.containsKey("params") && item.get("params").hasM()) {
       Map<String, String> params = new TreeMap<>();

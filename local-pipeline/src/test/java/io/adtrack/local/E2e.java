@@ -39,9 +39,13 @@ final class E2e {
     return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET());
   }
 
-  /** A GET with extra headers, given as name, value, name, value... */
+  /** A GET with extra headers, given as name, value, name, value...; a User-Agent among them replaces ours. */
   static HttpResponse<String> get(URI base, String pathAndQuery, String... headers) {
-    return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).headers(headers).GET());
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.setHeader(headers[i], headers[i + 1]);
+    }
+    return send(request);
   }
 
   static HttpResponse<String> postJson(URI base, String path, String body) {
@@ -52,8 +56,10 @@ final class E2e {
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.header("User-Agent", USER_AGENT).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      if (request.copy().build().headers().firstValue("User-Agent").isEmpty()) {
+        request.setHeader("User-Agent", USER_AGENT);
+      }
+      return HTTP.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

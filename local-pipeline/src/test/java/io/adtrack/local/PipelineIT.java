@@ -14,18 +14,25 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.adtrack.conventions.Environment;
 import io.adtrack.conventions.RedisLayout;
 import io.adtrack.updater.UpdaterConfig;
+import io.adtrack.updater.publish.SignClick;
 import io.adtrack.updater.redis.RedisClients;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -174,6 +181,55 @@ class PipelineIT {
   }
 
   @Test
+  void shouldStoreWhyNoPersonMadeACall_inTheItemsInvalidTrafficAttribute() {
+    String programId = newProgramId("invalid-traffic");
+    publishAndAwaitStored(program(programId, "Invalid Traffic", 4444, 1));
+
+    assertThat(get(tracker, "/pixel/" + programId, "User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; "
+        + "+http://www.google.com/bot.html)").statusCode()).isEqualTo(200);
+    assertThat(get(tracker, "/click/" + programId, "Sec-Purpose", "prefetch").statusCode()).isEqualTo(302);
+    // The person's click (a prefetch opens no duplicate window), then the same click again within 10 s.
+    assertThat(get(tracker, "/click/" + programId).statusCode()).isEqualTo(302);
+    assertThat(get(tracker, "/click/" + programId).statusCode()).isEqualTo(302);
+
+    Map<String, Long> byReason = awaitItems(programId, 4).stream().collect(Collectors.groupingBy(
+        item -> item.containsKey("invalidTraffic") ? item.get("invalidTraffic").s() : "(none)",
+        Collectors.counting()));
+    assertThat(byReason).isEqualTo(Map.of("BOT", 1L, "PREFETCH", 1L, "DUPLICATE_CLICK", 1L, "(none)", 1L));
+  }
+
+  @Test
+  void shouldRedirectALinkSignedBySignClick_refuseItTampered_andShowTheKeyNowhere() {
+    String key = "e2e-click-signing-key-" + UUID.randomUUID();
+    String programId = newProgramId("signed");
+    Map<String, Object> document = program(programId, "Signed Links", 4545, 1);
+    document.put("clickSigningKey", key);
+    ListAppender<ILoggingEvent> logs = captureLogs();
+    publishAndAwaitStored(document);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    int exit = SignClick.run(new String[] {tracker.toString(), programId, "slot=top"},
+        Environment.of(Map.of("CLICK_SIGNING_KEY", key)), Clock.systemUTC(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+
+    assertThat(exit).isZero();
+    URI link = URI.create(out.toString(StandardCharsets.UTF_8).strip());
+    String signed = link.getRawPath() + "?" + link.getRawQuery();
+    HttpResponse<String> click = get(tracker, signed);
+    assertThat(click.statusCode()).isEqualTo(302);
+    assertThat(click.headers().firstValue("Location")).contains("https://advertiser.example/" + programId);
+    assertThat(get(tracker, signed.replace("slot=top", "slot=bottom")).statusCode()).isEqualTo(403);
+    assertThat(get(tracker, "/click/" + programId + "?slot=top").statusCode()).isEqualTo(403);
+    assertThat(awaitItems(programId, 1)).singleElement().satisfies(item -> {
+      assertThat(item.get("type").s()).isEqualTo("CLICK");
+      assertThat(item.get("params").m()).containsOnlyKeys("slot");
+    });
+    assertThat(link.toString()).doesNotContain(key);
+    assertThat(captured(logs)).isNotEmpty()
+        .allSatisfy(line -> assertThat(line.getFormattedMessage()).doesNotContain(key));
+  }
+
+  @Test
   void shouldPersistNothing_forInvalidCalls() {
     String programId = newProgramId("strict");
     String expired = newProgramId("expired");
@@ -259,7 +315,7 @@ class PipelineIT {
         pipeline.consumerPoller().checkpoint(record.shardId()).orElse("0");
     assertThat(poison).allSatisfy(record -> assertThat(new BigInteger(checkpoint.apply(record)))
         .isGreaterThanOrEqualTo(new BigInteger(record.sequenceNumber())));
-    Set<String> logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toSet());
+    Set<String> logged = captured(logs).stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toSet());
     assertThat(poison).allSatisfy(record -> assertThat(logged)
         .anyMatch(message -> message.contains(record.sequenceNumber()) && message.toLowerCase().contains("poison")));
     assertThat(pipeline.consumerPoller().stats().recordsSkipped()).isEqualTo(skippedBefore);
@@ -297,5 +353,12 @@ class PipelineIT {
     appender.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
     return appender;
+  }
+
+  /** A copy of the lines captured so far, taken under the appender's lock: other threads keep logging meanwhile. */
+  private static List<ILoggingEvent> captured(ListAppender<ILoggingEvent> logs) {
+    synchronized (logs) {
+      return List.copyOf(logs.list);
+    }
   }
 }

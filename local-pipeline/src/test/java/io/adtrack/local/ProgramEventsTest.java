@@ -60,7 +60,7 @@ class ProgramEventsTest {
     assertThat(result.code()).isZero();
     assertThat(result.lines()).hasSize(1_234);
     assertThat(result.lines()).allSatisfy(line -> assertThat(line).contains(" EVENT ").contains("customer=42")
-        .contains("privacy=IP_TRUNCATED"));
+        .contains("privacy=IP_TRUNCATED").contains("invalid=BOT"));
     assertThat(result.lines().get(0)).startsWith(BASE.toString()).contains("params={n=0}");
     assertThat(result.lines().get(1_233)).startsWith(BASE.plusSeconds(1_233).toString());
     assertThat(result.lines()).isSorted();
@@ -154,6 +154,7 @@ class ProgramEventsTest {
             "customerId", AttributeValue.fromN("42"),
             "userAgent", AttributeValue.fromS("test-agent"),
             "privacy", AttributeValue.fromS("IP_TRUNCATED"),
+            "invalidTraffic", AttributeValue.fromS("BOT"),
             "receivedAt", AttributeValue.fromN(Long.toString(BASE.plusSeconds(i).toEpochMilli())),
             "programVersion", AttributeValue.fromN("3"),
             "params", AttributeValue.fromM(Map.of("n", AttributeValue.fromS(Integer.toString(i))))))).build())

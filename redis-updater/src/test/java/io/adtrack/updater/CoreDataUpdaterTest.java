@@ -6,6 +6,10 @@ import static io.adtrack.updater.TestRecords.uniqueId;
 import static io.adtrack.updater.TestRecords.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 
 /** The updater logic against a real Redis and a real subscriber on the announcement channel. */
@@ -150,6 +155,34 @@ class CoreDataUpdaterTest {
     assertThat(updater.totals().invalid()).isEqualTo(invalidBefore + 1);
     assertThat(client.exists(RedisLayout.programKey(before))).isTrue();
     assertThat(client.exists(RedisLayout.programKey(after))).isTrue();
+  }
+
+  @Test
+  void shouldStoreAClickSigningKey_rejectAShortOne_andLogNeither() {
+    String key = "updater-test-key-" + uniqueId("secret");
+    String shortKey = "short-" + uniqueId("s");
+    String signed = uniqueId("signed");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Level level = root.getLevel();
+    root.addAppender(logs);
+    root.setLevel(Level.DEBUG);
+    CoreDataUpdater.BatchResult result;
+    try {
+      result = updater.process(records(List.of(
+          "{\"programId\":\"" + signed + "\",\"version\":1,\"clickSigningKey\":\"" + key + "\"}",
+          "{\"programId\":\"" + uniqueId("short") + "\",\"version\":1,\"clickSigningKey\":\"" + shortKey + "\"}",
+          "{\"programId\":\"" + signed + "\",\"version\":1,\"clickSigningKey\":\"" + key + "\"}")));
+    } finally {
+      root.setLevel(level);
+      root.detachAppender(logs);
+    }
+
+    assertThat(result).isEqualTo(new CoreDataUpdater.BatchResult(1, 1, 1, List.of()));
+    assertThat(client.hget(RedisLayout.programKey(signed), "clickSigningKey")).isEqualTo(key);
+    assertThat(logs.list).as("the invalid and the stale record were logged").hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(line -> assertThat(line.getFormattedMessage()).doesNotContain(key).doesNotContain(shortKey));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
 import io.adtrack.tracker.config.TrackerConfig;
 import io.vertx.core.Vertx;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -56,6 +57,9 @@ public final class Main {
     LOG.info("Tracker up on port {} ({} HTTP instances), health and metrics on port {}; Redis {}, Kinesis {}",
         tracker.httpPort(), config.http().instances(), tracker.managementPort(), config.redis().url(),
         tracker.kinesisTarget());
+    LOG.info("Invalid traffic: {} (INVALID_TRAFFIC), duplicate clicks within {} s, bots: {}",
+        config.invalidTraffic().mode().name().toLowerCase(Locale.ROOT),
+        config.invalidTraffic().clickDedup().toSeconds(), tracker.botPatterns());
   }
 
   private static void shutdown(Vertx vertx, String deployment, TrackerConfig config) {

@@ -21,6 +21,9 @@ import io.adtrack.tracker.metrics.TrackerMetrics;
 import io.adtrack.tracker.redis.RedisProgramSource;
 import io.adtrack.tracker.redis.RedisVerticle;
 import io.adtrack.tracker.redis.SubscriptionState;
+import io.adtrack.tracker.traffic.BotUserAgents;
+import io.adtrack.tracker.traffic.ClickDeduplicator;
+import io.adtrack.tracker.traffic.TrafficClassifier;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -66,18 +69,22 @@ public final class TrackerVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final KinesisConnection kinesis;
+  private final BotUserAgents bots;
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
   private final RejectionDigest rejections = new RejectionDigest();
   private volatile ManagementVerticle management;
   private Redis commands;
 
   /**
-   * Builds the Kinesis client on the caller's thread, from the environment as the AWS SDK reads it.
+   * Reads the bot patterns and builds the Kinesis client on the caller's thread, the latter from the environment as
+   * the AWS SDK reads it.
    *
+   * @throws io.adtrack.conventions.ConfigurationException naming BOT_UA_FILE when that file is unreadable or invalid
    * @throws software.amazon.awssdk.core.exception.SdkClientException when the SDK finds a malformed endpoint override
    */
   public TrackerVerticle(TrackerConfig config) {
     this.config = config;
+    this.bots = BotUserAgents.load(config.invalidTraffic().botUaFile());
     this.kinesis = KinesisConnection.open(config.kinesis());
     bindJvmMetrics();
   }
@@ -94,13 +101,17 @@ public final class TrackerVerticle extends VerticleBase {
     SubscriptionState subscription = new SubscriptionState();
     KinesisHealth kinesisHealth = new KinesisHealth();
     Readiness readiness = new Readiness(subscription, kinesisHealth, buffer);
-    EventIntake intake = new EventIntake(cache, buffer, metrics, rejections);
+    EventIntake intake = new EventIntake(cache, buffer, metrics, trafficClassifier(metrics), rejections);
     TrackerConfig.Clients clientSettings = config.clients();
     ClientReader clients = new ClientReader(clientSettings.trustedProxies(), clientSettings.ipAnonymization(),
         clientSettings.refererDetail());
     metrics.gauge("tracker.buffer.records", "Events accepted and not yet stored by Kinesis", buffer::depth);
     metrics.gauge("tracker.buffer.bytes", "Bytes of those events", buffer::depthBytes);
     metrics.gauge("tracker.cache.size", "Entries in L1 (programs, unknown ids, tombstones)", cache::size);
+    metrics.gauge("tracker.cache.unknown.ids", "Entries in L1 for ids Redis did not know (NEGATIVE_CACHE_MAX_ENTRIES)",
+        cache::unknownSize);
+    metrics.gauge("tracker.redis.lookups.in.flight", "Redis lookups of uncached ids under way (capped by "
+        + "REDIS_MAX_MISSES_IN_FLIGHT)", cache::loadsInFlight);
     KinesisVerticle sender = new KinesisVerticle(KinesisApi.of(kinesis.client()), buffer, kinesisSettings,
         KINESIS_RETRY, config.shutdownTimeout(), metrics, kinesisHealth, ticker);
     metrics.gauge("tracker.buffer.oldest.age", "Age of the oldest event accepted and not yet stored by Kinesis "
@@ -130,6 +141,18 @@ public final class TrackerVerticle extends VerticleBase {
   public Future<?> stop() {
     rejections.flush();
     return closeClients();
+  }
+
+  /** What the bot patterns are, for the start-up log. */
+  public String botPatterns() {
+    return bots.describe();
+  }
+
+  private TrafficClassifier trafficClassifier(TrackerMetrics metrics) {
+    TrackerConfig.InvalidTraffic settings = config.invalidTraffic();
+    ClickDeduplicator clicks = settings.clickDedup().isZero() ? null
+        : new ClickDeduplicator(commands, settings.clickDedup(), config.redis().timeout(), metrics);
+    return new TrafficClassifier(bots, clicks, settings.mode(), metrics);
   }
 
   /** The public port bound (the configured one, or the one the OS chose for port 0); -1 before the start. */

@@ -121,6 +121,18 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     }
   }
 
+  /**
+   * Starts another tracker task of the same region: the class's environment on a port of its own, sharing Redis
+   * (through the same proxy), kinesalite and the stream. It stops with the harness.
+   */
+  public TrackerVerticle startSibling() {
+    Map<String, String> siblingEnv = new HashMap<>(env);
+    siblingEnv.put("HTTP_PORT", Integer.toString(FreePorts.next()));
+    TrackerVerticle sibling = tracker(siblingEnv, kinesisProxy.port());
+    vertx.deployVerticle(sibling).await();
+    return sibling;
+  }
+
   /** Stops the tracker the way SIGTERM does (undeploys it: HTTP off, flush, close). */
   public void stopTracker() {
     vertx.undeploy(deployment).await();
@@ -139,6 +151,11 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   /** The management port: health and metrics. */
   public int managementPort() {
     return tracker.managementPort();
+  }
+
+  /** A client of the Redis server itself, not through the proxy. */
+  public Redis redisDirect() {
+    return redisDirect;
   }
 
   public TcpProxy redisProxy() {
@@ -193,7 +210,8 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
     return send(port(), method, uri, headers, body);
   }
 
-  private HttpResponse<Buffer> send(int port, HttpMethod method, String uri, MultiMap headers, Buffer body) {
+  /** A call to the tracker on {@code port}: this harness's, or a sibling's. */
+  public HttpResponse<Buffer> send(int port, HttpMethod method, String uri, MultiMap headers, Buffer body) {
     var request = http.request(method, port, "localhost", uri).putHeaders(headers);
     try {
       return (body == null ? request.send() : request.sendBuffer(body)).await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -259,6 +277,22 @@ public final class TrackerHarness implements BeforeAllCallback, AfterAllCallback
   /** The events on the stream for one program, once {@code count} of them arrived (waits, then asserts). */
   public List<TrackingEvent> awaitEvents(String programId, int count) {
     return await().atMost(PATIENCE).until(() -> eventsOf(programId), events -> events.size() >= count);
+  }
+
+  /**
+   * The program's events once everything called before is on the stream: a person's call on a marker program goes
+   * last, and once its event is there, anything the calls before it put into the buffer would be there too.
+   */
+  public List<TrackingEvent> eventsOnceSettled(String programId) {
+    String marker = uniqueId("marker");
+    storeProgram(program(marker, 1, Map.of()));
+    MultiMap person = MultiMap.caseInsensitiveMultiMap().add("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; "
+        + "rv:133.0) Gecko/20100101 Firefox/133.0");
+    if (get("/event/" + marker, person).statusCode() != 200) {
+      throw new AssertionError("the marker call was refused");
+    }
+    awaitEvents(marker, 1);
+    return eventsOf(programId);
   }
 
   public List<TrackingEvent> eventsOf(String programId) {

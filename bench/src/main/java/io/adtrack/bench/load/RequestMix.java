@@ -46,6 +46,11 @@ public record RequestMix(String name, Function<SplittableRandom, String> paths) 
             : known.nextPath(random));
   }
 
+  /** {@code GET /event/{id}} of a program that does not exist, each time a new one: a flood of invented ids. */
+  public static RequestMix invented() {
+    return new RequestMix("invented ids", random -> "/event/invented-" + Long.toHexString(random.nextLong()));
+  }
+
   private static RequestMix known(String prefix, String name, List<String> programIds) {
     List<String> paths = programIds.stream().map(id -> prefix + "/" + id).toList();
     return new RequestMix(name, random -> paths.get(random.nextInt(paths.size())));

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * @param profile          closed-loop time under JFR
  * @param pipelineRound    one round against the tracker of the local pipeline (kinesalite)
  * @param e2eEvents        events timed from the call to DynamoDB
- * @param skip             phases to leave out: pipeline, e2e, consumers, profile
+ * @param skip             phases to leave out: pipeline, e2e, consumers, profile, mix, flood, ua
  * @param output           the report file
  */
 record BenchOptions(Path root, boolean quick, int connections, int generatorThreads, int programs, Duration warmup,
@@ -38,7 +38,7 @@ record BenchOptions(Path root, boolean quick, int connections, int generatorThre
     Duration pipelineRound, int e2eEvents, Set<String> skip, Path output) {
 
   static final String USAGE = """
-      bench/run [--quick] [--skip pipeline,e2e,consumers,profile] [--round-seconds N] [--rounds N]
+      bench/run [--quick] [--skip pipeline,e2e,consumers,profile,mix,flood,ua] [--round-seconds N] [--rounds N]
                 [--warmup-seconds N] [--latency-seconds N] [--latency-settle-seconds N]
                 [--saturation-seconds N] [--connections N]
                 [--e2e-events N] [--output FILE]""";

@@ -53,6 +53,14 @@ public final class BenchmarkRunner {
         new PipelineBench(options, report, machine, generator, workDir, trackerBench.trackerEventMax()).run();
       }
     }
+    if (options.runs("ua")) {
+      try {
+        new UserAgentBench(options, report, workDir).run();
+      } catch (RuntimeException e) {
+        LOG.error("phase ua failed", e);
+        report.paragraph("**Phase `ua` failed:** `" + e + "` (see the runner's log).");
+      }
+    }
     if (options.runs("consumers")) {
       new ConsumerBench(options, report, workDir).run();
     } else {

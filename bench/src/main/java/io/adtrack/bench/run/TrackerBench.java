@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,8 @@ final class TrackerBench {
   private static final String BASELINE = "baseline";
   private static final double P99_TARGET_MS = 5;
   private static final Duration SETTLED = Duration.ofSeconds(15);
+  /** More than REDIS_MAX_MISSES_IN_FLIGHT's default (128): the closed-loop flood must be able to reach the cap. */
+  private static final int FLOOD_CONNECTIONS = 256;
 
   private final BenchOptions options;
   private final Report report;
@@ -75,6 +80,13 @@ final class TrackerBench {
       phase("warm-up", () -> warmUp(mixes));
       phase("throughput", () -> throughput(mixes));
       phase("latency", () -> latency(mixes.get(0)));
+      if (options.runs("mix")) {
+        // Its answers are acknowledgements too: every event of it reaches the sink (INVALID_TRAFFIC=flag).
+        phase("mix", () -> sampleAcks += new TrafficMixRound(metricsUrl(), trackerPort, programIds, report).run());
+      }
+      if (options.runs("flood")) {
+        phase("flood", () -> flood(mixes.get(0)));
+      }
       phase("memory", () -> memory(mixes.get(0)));
       if (options.runs("profile")) {
         phase("profile", () -> profile(mixes.get(0)));
@@ -278,6 +290,94 @@ final class TrackerBench {
             + " / p99.9 " + ms(trackerLatency, 99.9) + " ms; baseline p50 " + ms(baselineLatency, 50) + " / p99 "
             + ms(baselineLatency, 99) + " / p99.9 " + ms(baselineLatency, 99.9) + " ms.")
         .paragraph("![latency by percentile](" + png.getFileName() + ")");
+  }
+
+  /**
+   * Bots guessing program ids, each time a new one: the known programs' latency and the Redis commands the flood
+   * costs (INFO commandstats), against the same known load alone, back to back. First as many invented-id calls as
+   * known ones (a 50 % flood at a constant rate), then as many as {@link #FLOOD_CONNECTIONS} connections can make
+   * (closed loop), more misses at once than REDIS_MAX_MISSES_IN_FLIGHT lets through.
+   */
+  private void flood(RequestMix known) {
+    double rate = Math.max(100, Math.floor((Double.isNaN(trackerEventMax) ? 4000 : trackerEventMax) / 4));
+    RedisCommands start = RedisCommands.read(redis.port());
+    Round alone = constantRound(TRACKER, known, rate, options.latencyRound());
+    RedisCommands afterAlone = RedisCommands.read(redis.port());
+    double saturatedBefore = trackerMetric("tracker_requests_total\\{outcome=\"lookups_saturated\",route=\"event\"}");
+    CompletableFuture<LoadResult> flood = CompletableFuture.supplyAsync(() -> generator.constantRate("flood",
+        "localhost", trackerPort, options.connections(), RequestMix.invented(), rate, options.latencySettle(),
+        options.latencyRound()));
+    Round underFlood = constantRound(TRACKER, known, rate, options.latencyRound());
+    LoadResult invented = flood.join();
+    RedisCommands afterFlood = RedisCommands.read(redis.port());
+    double saturated = trackerMetric("tracker_requests_total\\{outcome=\"lookups_saturated\",route=\"event\"}")
+        - saturatedBefore;
+    CompletableFuture<LoadResult> torrent = CompletableFuture.supplyAsync(() -> generator.closedLoop("torrent",
+        "localhost", trackerPort, FLOOD_CONNECTIONS, RequestMix.invented(),
+        options.latencySettle().plus(options.latencyRound())));
+    Round underTorrent = constantRound(TRACKER, known, rate, options.latencyRound());
+    LoadResult maxInvented = torrent.join();
+    RedisCommands afterTorrent = RedisCommands.read(redis.port());
+    double saturatedTorrent = trackerMetric(
+        "tracker_requests_total\\{outcome=\"lookups_saturated\",route=\"event\"}") - saturatedBefore - saturated;
+    double unknownIds = trackerMetric("tracker_cache_unknown_ids");
+    LOG.info("flood: {}; torrent: {}", invented, maxInvented);
+
+    double seconds = options.latencyRound().plus(options.latencySettle()).toNanos() / 1e9;
+    double hgetallAlone = afterAlone.hgetall() - start.hgetall();
+    double hgetallFlood = afterFlood.hgetall() - afterAlone.hgetall();
+    double p99Alone = alone.result().latencyMillis(99);
+    // The round: as many invented-id calls as known ones. The closed-loop flood beyond it takes every cycle
+    // the two shared cores have, so what it does to latency is the CPU's; it is there for the miss cap and Redis.
+    double p99Flood = underFlood.result().latencyMillis(99);
+    double hgetallTorrent = afterTorrent.hgetall() - afterFlood.hgetall();
+    double torrentSeconds = maxInvented.elapsedNanos() / 1e9;
+    report.target("Known programs' p99 under a flood of invented ids", "<= 2x their p99 without it, or <= 5 ms",
+        Report.f2(p99Flood) + " ms with the 50 % flood vs " + Report.f2(p99Alone) + " ms alone at "
+            + Report.f0(rate) + " req/s", p99Flood <= Math.max(2 * p99Alone, P99_TARGET_MS));
+    report.target("Redis commands per invented id", "<= 1 (no amplification)",
+        Report.f2((hgetallFlood + hgetallTorrent) / Math.max(1, invented.answered() + maxInvented.answered()))
+            + " HGETALL per call", hgetallFlood + hgetallTorrent
+            <= invented.answered() + maxInvented.answered() + 2 * hgetallAlone);
+    report.section("A flood of invented program ids (50 % of the calls)")
+        .paragraph(String.format("Known programs at %s req/s (constant rate, coordinated omission corrected), "
+                + "alone, then with as many calls again for program ids that do not exist, each a new one, so the "
+                + "negative cache never helps and every such call is a miss: the worst case of bots guessing ids. "
+                + "Redis' own count of commands (`INFO commandstats`) over each round (settle time included). The "
+                + "tracker runs with its defaults: NEGATIVE_CACHE_MAX_ENTRIES 10000, REDIS_MAX_MISSES_IN_FLIGHT "
+                + "128. The 50 %% flood's calls: %s (%d answered 503 because the miss cap was reached); unknown ids "
+                + "held in L1 afterwards: %.0f.", Report.f0(rate), invented.statusSummary(), (long) saturated,
+            unknownIds))
+        .table(List.of("round", "known req/s", "known p50 ms", "known p99 ms", "known p99.9 ms",
+                "invented-id req/s", "Redis HGETALL/s", "Redis commands/s", "statuses (known)"),
+            List.of(
+                List.of("known alone", Report.f0(alone.result().requestsPerSecond()),
+                    Report.f2(alone.result().latencyMillis(50)), Report.f2(p99Alone),
+                    Report.f2(alone.result().latencyMillis(99.9)), "0", Report.f0(hgetallAlone / seconds),
+                    Report.f0((afterAlone.total() - start.total()) / seconds), alone.result().statusSummary()),
+                List.of("known + 50 % flood", Report.f0(underFlood.result().requestsPerSecond()),
+                    Report.f2(underFlood.result().latencyMillis(50)), Report.f2(underFlood.result().latencyMillis(99)),
+                    Report.f2(underFlood.result().latencyMillis(99.9)), Report.f0(invented.requestsPerSecond()),
+                    Report.f0(hgetallFlood / seconds), Report.f0((afterFlood.total() - afterAlone.total()) / seconds),
+                    underFlood.result().statusSummary()),
+                List.of("known + closed-loop flood (" + FLOOD_CONNECTIONS + " connections)",
+                    Report.f0(underTorrent.result().requestsPerSecond()),
+                    Report.f2(underTorrent.result().latencyMillis(50)),
+                    Report.f2(underTorrent.result().latencyMillis(99)),
+                    Report.f2(underTorrent.result().latencyMillis(99.9)), Report.f0(maxInvented.requestsPerSecond()),
+                    Report.f0(hgetallTorrent / torrentSeconds),
+                    Report.f0((afterTorrent.total() - afterFlood.total()) / torrentSeconds),
+                    underTorrent.result().statusSummary())))
+        .paragraph(String.format("The closed-loop flood: %s, of them %d answered 503 at once because "
+            + "REDIS_MAX_MISSES_IN_FLIGHT misses were waiting already.", maxInvented.statusSummary(),
+            (long) saturatedTorrent));
+  }
+
+  /** A value of the tracker's /metrics (the first series matching), 0 when absent. */
+  private double trackerMetric(String seriesRegex) {
+    Matcher value = Pattern.compile("(?m)^" + seriesRegex + " (\\S+)$")
+        .matcher(Http.get(metricsUrl()).body());
+    return value.find() ? Double.parseDouble(value.group(1)) : 0;
   }
 
   private void kinesisEfficiency(RequestMix mix) {
@@ -492,6 +592,10 @@ final class TrackerBench {
 
   private String sinkUrl(String path) {
     return "http://localhost:" + sinkPort + path;
+  }
+
+  private String metricsUrl() {
+    return "http://localhost:" + managementPort + "/metrics";
   }
 
   private String trackerUrl(String path) {

@@ -22,4 +22,10 @@ public record ProgramDocument(String programId, long version, boolean deleted, M
     // A copy that keeps the document order, so HSET and the published JSON list fields the same way.
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
   }
+
+  /** Id, version and kind only: the fields and the JSON hold the checksum and the click signing key, secrets both. */
+  @Override
+  public String toString() {
+    return "ProgramDocument[" + programId + " v" + version + (deleted ? " deleted" : "") + "]";
+  }
 }

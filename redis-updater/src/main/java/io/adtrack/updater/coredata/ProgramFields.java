@@ -17,13 +17,15 @@ public final class ProgramFields {
   public static final String VALID_FROM = "validFrom";
   public static final String VALID_UNTIL = "validUntil";
   public static final String LANDING_URL = "landingUrl";
+  /** The HMAC key the program's click links are signed with: a secret, never shown in a log line or an error. */
+  public static final String CLICK_SIGNING_KEY = "clickSigningKey";
   public static final String VERSION = "version";
   /** Only in a deletion document: {@code {"programId":..,"version":..,"deleted":true}}. */
   public static final String DELETED = "deleted";
 
   /** Every field an upsert may carry, in the order the normalised document lists them. */
   public static final List<String> UPSERT_FIELDS = List.of(PROGRAM_ID, PROGRAM_NAME, CUSTOMER_ID, CUSTOMER_NAME,
-      CHECKSUM, VALID_FROM, VALID_UNTIL, LANDING_URL, VERSION);
+      CHECKSUM, VALID_FROM, VALID_UNTIL, LANDING_URL, CLICK_SIGNING_KEY, VERSION);
 
   private ProgramFields() {
   }

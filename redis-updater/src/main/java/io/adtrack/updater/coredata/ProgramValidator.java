@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.adtrack.conventions.ClickSigning;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -88,6 +89,10 @@ public final class ProgramValidator {
     String landingUrl = landingUrl(node);
     if (landingUrl != null) {
       fields.put(ProgramFields.LANDING_URL, landingUrl);
+    }
+    String clickSigningKey = clickSigningKey(node);
+    if (clickSigningKey != null) {
+      fields.put(ProgramFields.CLICK_SIGNING_KEY, clickSigningKey);
     }
     fields.put(ProgramFields.VERSION, Long.toString(version));
 
@@ -206,6 +211,20 @@ public final class ProgramValidator {
       }
     }
     throw new InvalidProgramException("landingUrl must be an absolute http(s) URL, got " + shown(value));
+  }
+
+  /** A secret: the rejection says what is wrong with it, never what it is. */
+  private static String clickSigningKey(JsonNode node) throws InvalidProgramException {
+    JsonNode value = present(node, ProgramFields.CLICK_SIGNING_KEY);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual() || !ClickSigning.isValidKey(value.textValue())) {
+      throw new InvalidProgramException(ProgramFields.CLICK_SIGNING_KEY + " must be a string of "
+          + ClickSigning.MIN_KEY_LENGTH + "-" + ClickSigning.MAX_KEY_LENGTH
+          + " printable ASCII characters without spaces (the value is not shown: it is a secret)");
+    }
+    return value.textValue();
   }
 
   /** The field's value, or null when it is absent or JSON null (both mean "not given"). */

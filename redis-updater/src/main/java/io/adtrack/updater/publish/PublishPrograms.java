@@ -14,7 +14,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -30,10 +32,12 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * Publisher CLI: validates a file of program documents and puts them on the core-data Kinesis stream.
+ * Publisher CLI: validates a file of program documents and puts them on the core-data Kinesis stream; or, with
+ * {@code sign-click}, prints a signed click link ({@link SignClick}).
  *
  * <pre>
- * java -cp redis-updater.jar io.adtrack.updater.publish.PublishPrograms programs.json
+ * java -jar redis-updater.jar programs.json
+ * CLICK_SIGNING_KEY=... java -jar redis-updater.jar sign-click https://track.example 212313 slot=top
  * </pre>
  *
  * <p>The file holds a JSON array of documents or one document per line. Exit code 0: all sent; 1: some could not be
@@ -55,6 +59,11 @@ public final class PublishPrograms {
 
   public static void main(String[] args) throws InterruptedException {
     Environment env = Environment.system();
+    if (args.length > 0 && args[0].equals(SignClick.COMMAND)) {
+      System.exit(SignClick.run(Arrays.copyOfRange(args, 1, args.length), env, Clock.systemUTC(), System.out,
+          System.err));
+      return;
+    }
     if (System.getProperty("aws.cborEnabled") == null && env.optional("CBOR_ENABLED").isEmpty()) {
       // JSON works against every endpoint, AWS's included; CBOR, the SDK's default, not against kinesalite.
       System.setProperty("aws.cborEnabled", "false");
@@ -82,6 +91,8 @@ public final class PublishPrograms {
       PrintStream err) throws InterruptedException {
     if (args.length != 1) {
       err.println("usage: PublishPrograms <programs.json>   (a JSON array of program documents, or one per line)");
+      err.println("       PublishPrograms sign-click <tracker URL> <programId> [name=value ...]"
+          + "   (a signed click link)");
       err.println("env: CORE_DATA_STREAM (default core-data-updates); the AWS SDK's AWS_REGION, "
           + "AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL, and credentials");
       return EXIT_INVALID;

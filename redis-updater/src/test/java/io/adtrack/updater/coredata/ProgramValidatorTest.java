@@ -181,4 +181,30 @@ class ProgramValidatorTest {
         .hasMessageEndingWith("...")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
   }
+
+  @Test
+  void shouldKeepAClickSigningKey_afterTheLandingUrl_andNeverShowItInAToString() throws Exception {
+    String key = "a-key-of-32-printable-characters!";
+    ProgramDocument document = parse("{\"clickSigningKey\":\"" + key + "\",\"version\":3,\"programId\":\"p\","
+        + "\"landingUrl\":\"https://advertiser.example/\"}");
+
+    assertThat(document.fields()).containsExactly(Map.entry("programId", "p"),
+        Map.entry("landingUrl", "https://advertiser.example/"), Map.entry("clickSigningKey", key),
+        Map.entry("version", "3"));
+    assertThat(document.json()).isEqualTo("{\"programId\":\"p\",\"landingUrl\":\"https://advertiser.example/\","
+        + "\"clickSigningKey\":\"" + key + "\",\"version\":3}");
+    assertThat(document.toString()).isEqualTo("ProgramDocument[p v3]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"short-but-zqx\"", "\"thirty-one-characters-zqx-xxxxx\"",
+      "\"a zqx key with spaces of more than 32 characters\"", "\"a-zqx-key-that-is-long-enough-\u00e9\"", "42",
+      "[\"zqx-in-an-array-of-32-characters\"]"})
+  void shouldRejectAClickSigningKeyThatIsNot32To256PrintableCharacters_withoutShowingIt(String value) {
+    String json = "{\"programId\":\"p\",\"version\":1,\"clickSigningKey\":" + value + "}";
+
+    assertThatThrownBy(() -> parse(json)).isInstanceOf(InvalidProgramException.class)
+        .hasMessageContaining("clickSigningKey must be a string of 32-256 printable ASCII characters")
+        .hasMessageNotContaining("zqx").hasMessageNotContaining("42");
+  }
 }

@@ -164,6 +164,24 @@ class PublishProgramsTest {
   }
 
   @Test
+  void shouldShowNoClickSigningKey_inWhatItPrints_whetherTheFileIsValidOrNot() throws Exception {
+    String key = "publisher-test-key-" + UUID.randomUUID();
+    String id = "signed-" + UUID.randomUUID().toString().substring(0, 8);
+    Path invalid = Files.writeString(dir.resolve("signed-bad.json"), "[{\"programId\":\"" + id + "\","
+        + "\"version\":1,\"clickSigningKey\":\"" + key + "\"},{\"programId\":\"" + id + "\",\"version\":2,"
+        + "\"clickSigningKey\":\"" + key.substring(0, 20) + "\"}]");
+    Path valid = Files.writeString(dir.resolve("signed.json"), "[{\"programId\":\"" + id + "\",\"version\":1,"
+        + "\"clickSigningKey\":\"" + key + "\"}]");
+    String stream = newStream(1);
+
+    assertThat(publish(stream, invalid)).isEqualTo(PublishPrograms.EXIT_INVALID);
+    assertThat(publish(stream, valid)).as(stderr()).isZero();
+
+    assertThat(stderr()).contains("clickSigningKey must be");
+    assertThat(stdout() + stderr()).contains("sent 1 of 1").doesNotContain(key).doesNotContain(key.substring(0, 20));
+  }
+
+  @Test
   void shouldExitWithFailure_whenStreamDoesNotExist() throws Exception {
     Path file = Files.writeString(dir.resolve("one.json"), "[{\"programId\":\"p\",\"version\":1}]");
 

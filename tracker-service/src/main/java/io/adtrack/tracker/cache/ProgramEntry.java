@@ -12,7 +12,8 @@ public sealed interface ProgramEntry permits ProgramEntry.Known, ProgramEntry.Un
 
   /**
    * Redis had no hash for the id. Kept only until {@code expiresAtNanos} (on the cache's ticker), shorter than the
-   * cache's TTL, so a flood of bogus ids stays off Redis without hiding a program created soon after.
+   * cache's TTL, so a repeated bogus id stays off Redis without hiding a program created soon after; kept in a
+   * bounded cache of its own, so bogus ids never push a known program out of L1.
    */
   record Unknown(long expiresAtNanos) implements ProgramEntry {
   }

@@ -2,6 +2,7 @@ package io.adtrack.tracker.client;
 
 import io.adtrack.proto.Privacy;
 import io.adtrack.tracker.event.ClientInfo;
+import io.adtrack.tracker.traffic.TrafficSignals;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,6 +18,8 @@ public final class ClientReader {
   private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
   private static final CharSequence DNT = HttpHeaders.createOptimized("DNT");
   private static final CharSequence SEC_GPC = HttpHeaders.createOptimized("Sec-GPC");
+  private static final CharSequence SEC_PURPOSE = HttpHeaders.createOptimized("Sec-Purpose");
+  private static final CharSequence PURPOSE = HttpHeaders.createOptimized("Purpose");
 
   private final int trustedProxies;
   private final IpAnonymization ipAnonymization;
@@ -62,6 +65,27 @@ public final class ClientReader {
     String address = ClientAddress.resolve(forwardedFor(headers), peer, trustedProxies);
     return new ClientInfo(orEmpty(headers.get(HttpHeaders.USER_AGENT)), refererDetail.apply(referer),
         ipAnonymization.apply(address), privacy);
+  }
+
+  public TrafficSignals signals(HttpServerRequest request, boolean clientKey) {
+    SocketAddress peer = request.remoteAddress();
+    return signals(request.headers(), peer == null ? "" : peer.hostAddress(), clientKey);
+  }
+
+  /**
+   * What classification reads of a call, before any opt-out removes it. The client key (for clicks: {@code
+   * clientKey} true) names the address as IP_ANONYMIZATION leaves it even when the call opted out: the key is a
+   * digest that lives CLICK_DEDUP_SECONDS in Redis and reaches no event, and otherwise {@code DNT: 1} would be a way
+   * around duplicate-click detection.
+   */
+  public TrafficSignals signals(MultiMap headers, String peer, boolean clientKey) {
+    String userAgent = headers.get(HttpHeaders.USER_AGENT);
+    boolean prefetch = PrivacySignals.prefetch(headers.get(SEC_PURPOSE), headers.get(PURPOSE));
+    String key = clientKey
+        ? TrafficSignals.clientKey(ipAnonymization.apply(ClientAddress.resolve(forwardedFor(headers), peer,
+            trustedProxies)), userAgent)
+        : null;
+    return new TrafficSignals(userAgent, prefetch, key);
   }
 
   /** Every X-Forwarded-For line joined, as RFC 9110 reads repeated list headers; not read when nothing trusts it. */

@@ -5,9 +5,12 @@ import io.adtrack.conventions.Environment;
 import io.adtrack.conventions.RedisUrl;
 import io.adtrack.tracker.client.IpAnonymization;
 import io.adtrack.tracker.client.RefererDetail;
+import io.adtrack.tracker.traffic.InvalidTrafficMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every setting of the tracker, read once at start-up from environment variables (docs/configuration.md) and passed
@@ -24,21 +27,24 @@ import java.util.Map;
  * @param kinesis         where tracking events go, and how they are batched and buffered on the way
  * @param shutdownTimeout SHUTDOWN_TIMEOUT_SECONDS: deadline for flushing the buffer on SIGTERM
  * @param peers           names of the other parts, for reference
+ * @param invalidTraffic  what counts as traffic no person made, and what happens to it
  */
 public record TrackerConfig(Http http, Management management, Clients clients, Redis redis, Cache cache,
-    Kinesis kinesis, Duration shutdownTimeout, Peers peers) {
+    Kinesis kinesis, Duration shutdownTimeout, Peers peers, InvalidTraffic invalidTraffic) {
 
   /**
    * Every environment variable the tracker's process needs set; the deployment templates must name each one.
    * AWS_REGION is read by the AWS SDK, not here; without it, a deployed tracker would send to the local default
-   * region ({@link io.adtrack.conventions.AwsRegion}).
+   * region ({@link io.adtrack.conventions.AwsRegion}). BOT_UA_FILE is read too but optional: unset, the tracker uses
+   * the bot patterns shipped in its jar.
    */
   public static final List<String> ENVIRONMENT_VARIABLES = List.of(
       "HTTP_PORT", "HTTP_INSTANCES", "MAX_BODY_BYTES", "MAX_EVENTS_PER_REQUEST", "CORS_ALLOWED_ORIGINS",
       "MANAGEMENT_PORT", "TRUSTED_PROXIES", "IP_ANONYMIZATION", "REFERER_DETAIL", "REDIS_URL", "REDIS_TIMEOUT_MS",
       "CACHE_MAX_ENTRIES", "CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_SECONDS", "EVENT_STREAM", "KINESIS_LINGER_MS",
       "KINESIS_BUFFER_MAX_RECORDS", "KINESIS_BUFFER_MAX_BYTES", "KINESIS_MAX_IN_FLIGHT", "SHUTDOWN_TIMEOUT_SECONDS",
-      "CORE_DATA_STREAM", "EVENT_TABLE", "AWS_REGION");
+      "CORE_DATA_STREAM", "EVENT_TABLE", "AWS_REGION", "NEGATIVE_CACHE_MAX_ENTRIES", "REDIS_MAX_MISSES_IN_FLIGHT",
+      "INVALID_TRAFFIC", "CLICK_DEDUP_SECONDS");
 
   /**
    * The public port.
@@ -113,19 +119,27 @@ public record TrackerConfig(Http http, Management management, Clients clients, R
   }
 
   /**
-   * L1.
+   * L1, and how much of Redis a stream of misses may take.
    *
-   * @param maxEntries  CACHE_MAX_ENTRIES: the Guava cache's bound
-   * @param ttl         CACHE_TTL_SECONDS: entry lifetime after write
-   * @param negativeTtl NEGATIVE_CACHE_TTL_SECONDS: how long an unknown program id stays known-unknown
+   * @param maxEntries         CACHE_MAX_ENTRIES: bound of the cache of programs and tombstones
+   * @param ttl                CACHE_TTL_SECONDS: entry lifetime after write
+   * @param negativeTtl        NEGATIVE_CACHE_TTL_SECONDS: how long an unknown program id stays known-unknown
+   * @param negativeMaxEntries NEGATIVE_CACHE_MAX_ENTRIES: bound of the separate cache of unknown ids, so invented
+   *                           ids never evict a known program
+   * @param maxMissesInFlight  REDIS_MAX_MISSES_IN_FLIGHT: Redis lookups for different uncached ids under way at once;
+   *                           a miss beyond them answers 503 + Retry-After
    */
-  public record Cache(long maxEntries, Duration ttl, Duration negativeTtl) {
+  public record Cache(long maxEntries, Duration ttl, Duration negativeTtl, long negativeMaxEntries,
+      int maxMissesInFlight) {
 
     static Cache from(Environment env) {
       return new Cache(
           env.integer("CACHE_MAX_ENTRIES", 100_000, 1, Integer.MAX_VALUE),
           env.seconds("CACHE_TTL_SECONDS", 600, 1, 86_400),
-          env.seconds("NEGATIVE_CACHE_TTL_SECONDS", 5, 1, 3_600));
+          env.seconds("NEGATIVE_CACHE_TTL_SECONDS", 5, 1, 3_600),
+          env.integer("NEGATIVE_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
+          // At most the command client's wait queue (TrackerVerticle), which click deduplication shares.
+          env.integer("REDIS_MAX_MISSES_IN_FLIGHT", 128, 1, 1_000));
     }
   }
 
@@ -166,6 +180,25 @@ public record TrackerConfig(Http http, Management management, Clients clients, R
     }
   }
 
+  /**
+   * Traffic no person made (docs/invalid-traffic.md): how it is recognised and what happens to it.
+   *
+   * @param mode       INVALID_TRAFFIC: {@code flag} forwards such events with their reason, {@code drop} only counts
+   *                   them; the caller gets the same answer either way
+   * @param botUaFile  BOT_UA_FILE: user-agent patterns replacing the list shipped in the jar; empty for that list
+   * @param clickDedup CLICK_DEDUP_SECONDS: a client's further clicks on a program within this window are
+   *                   duplicates, across every task sharing the Redis; zero turns the check off
+   */
+  public record InvalidTraffic(InvalidTrafficMode mode, Optional<Path> botUaFile, Duration clickDedup) {
+
+    static InvalidTraffic from(Environment env) {
+      return new InvalidTraffic(
+          env.choice("INVALID_TRAFFIC", InvalidTrafficMode.FLAG),
+          env.optionalPath("BOT_UA_FILE"),
+          env.seconds("CLICK_DEDUP_SECONDS", 10, 0, 3_600));
+    }
+  }
+
   /** The configuration of the local pipeline: every default. */
   public static TrackerConfig defaults() {
     return fromEnvironment(Environment.of(Map.of()));
@@ -180,6 +213,7 @@ public record TrackerConfig(Http http, Management management, Clients clients, R
   public static TrackerConfig fromEnvironment(Environment env) {
     Http http = Http.from(env);
     return new TrackerConfig(http, Management.from(env, http), Clients.from(env), Redis.from(env), Cache.from(env),
-        Kinesis.from(env), env.seconds("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600), Peers.from(env));
+        Kinesis.from(env), env.seconds("SHUTDOWN_TIMEOUT_SECONDS", 25, 1, 600), Peers.from(env),
+        InvalidTraffic.from(env));
   }
 }

@@ -1,8 +1,10 @@
 package io.adtrack.tracker.event;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.InvalidTraffic;
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.tracker.cache.CoreDataUnavailableException;
+import io.adtrack.tracker.cache.LookupsSaturatedException;
 import io.adtrack.tracker.cache.ProgramCache;
 import io.adtrack.tracker.cache.ProgramEntry;
 import io.adtrack.tracker.kinesis.PendingRecord;
@@ -13,6 +15,8 @@ import io.adtrack.tracker.metrics.TrackerMetrics;
 import io.adtrack.tracker.program.MalformedCoreDataException;
 import io.adtrack.tracker.program.Program;
 import io.adtrack.tracker.support.LogThrottle;
+import io.adtrack.tracker.traffic.TrafficClassifier;
+import io.adtrack.tracker.traffic.TrafficSignals;
 import io.adtrack.tracker.validation.CallParameters;
 import io.adtrack.tracker.validation.CallValidation;
 import io.adtrack.tracker.validation.Rejection;
@@ -26,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The path every tracking call takes, whatever its route: look the program up (L1, else Redis), validate the call
- * against it, map it to a {@link TrackingEvent} and put that into the producer buffer. Every ending is counted; a
- * refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP verticle
- * instances; thread-safe.
+ * against it, classify it ({@link TrafficClassifier}: did a person make it?), map it to a {@link TrackingEvent} and
+ * put that into the producer buffer, unless INVALID_TRAFFIC=drop keeps traffic no person made out. Every ending is
+ * counted; a refusal of a well-formed program id is also told to the {@link RejectionDigest}. Shared by all HTTP
+ * verticle instances; thread-safe.
  */
 public final class EventIntake {
 
@@ -37,36 +42,43 @@ public final class EventIntake {
   private final ProgramCache cache;
   private final ProducerBuffer buffer;
   private final TrackerMetrics metrics;
+  private final TrafficClassifier traffic;
   private final RejectionDigest rejections;
   private final LogThrottle errorLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle saturatedLog = new LogThrottle(Duration.ofSeconds(10));
 
-  public EventIntake(ProgramCache cache, ProducerBuffer buffer, TrackerMetrics metrics, RejectionDigest rejections) {
+  public EventIntake(ProgramCache cache, ProducerBuffer buffer, TrackerMetrics metrics, TrafficClassifier traffic,
+      RejectionDigest rejections) {
     this.cache = cache;
     this.buffer = buffer;
     this.metrics = metrics;
+    this.traffic = traffic;
     this.rejections = rejections;
   }
 
   /**
-   * Tracks one call. Completes at once when L1 holds the program; otherwise on {@code context} once Redis answered.
-   * Never fails: every ending is a {@link TrackResult}. With {@link Recording#ANSWER_ONLY} a valid call ends as
-   * accepted without its event entering the buffer.
+   * Tracks one call. Completes at once when L1 holds the program and the call needs no duplicate-click check;
+   * otherwise on {@code context} once Redis answered. Never fails: every ending is a {@link TrackResult}. With
+   * {@link Recording#ANSWER_ONLY} a valid call ends as accepted, unclassified, without its event entering the buffer.
+   *
+   * @param signals what the call tells about whether a person made it, read before privacy removed anything
    */
   public Future<TrackResult> track(Context context, Route route, EventType type, String programId,
-      CallParameters call, ClientInfo client, Recording recording) {
+      CallParameters call, ClientInfo client, TrafficSignals signals, Recording recording) {
     Rejection badId = CallValidation.checkProgramId(programId);
     if (badId != null) {
       return Future.succeededFuture(count(route, null, new TrackResult.Rejected(badId)));
     }
+    Call accepted = new Call(context, route, type, programId, call, client, signals, recording);
     ProgramEntry entry = cache.cached(programId);
     if (entry != null) {
-      return Future.succeededFuture(count(route, programId,
-          decide(entry, programId, route, type, call, client, recording)));
+      return decide(entry, accepted).map(result -> count(route, programId, result));
     }
     return Future.fromCompletionStage(cache.load(programId), context)
-        .transform(loaded -> Future.succeededFuture(count(route, programId, loaded.succeeded()
-            ? decide(loaded.result(), programId, route, type, call, client, recording)
-            : loadFailed(loaded.cause()))));
+        .transform(loaded -> loaded.succeeded()
+            ? decide(loaded.result(), accepted)
+            : Future.succeededFuture(loadFailed(loaded.cause())))
+        .map(result -> count(route, programId, result));
   }
 
   /**
@@ -78,22 +90,50 @@ public final class EventIntake {
         new TrackResult.Rejected(rejection));
   }
 
-  private TrackResult decide(ProgramEntry entry, String programId, Route route, EventType type, CallParameters call,
-      ClientInfo client, Recording recording) {
+  /** A call on its way through the intake. */
+  private record Call(Context context, Route route, EventType type, String programId, CallParameters parameters,
+      ClientInfo client, TrafficSignals signals, Recording recording) {
+  }
+
+  /** Validates the call against what L1 or Redis said; classifies it only once it is valid. */
+  private Future<TrackResult> decide(ProgramEntry entry, Call call) {
     if (!(entry instanceof ProgramEntry.Known known)) {
-      return new TrackResult.Rejected(Rejection.notFound("unknown program " + programId));
+      return rejected(Rejection.notFound("unknown program " + call.programId()));
     }
     Program program = known.program();
     long receivedAt = System.currentTimeMillis();
-    Rejection rejection = CallValidation.checkAgainst(program, call, Instant.ofEpochMilli(receivedAt));
+    Instant now = Instant.ofEpochMilli(receivedAt);
+    CallParameters parameters = call.parameters();
+    Rejection rejection = CallValidation.checkAgainst(program, parameters, now);
     if (rejection != null) {
-      return new TrackResult.Rejected(rejection);
+      return rejected(rejection);
     }
-    if (route == Route.CLICK && program.landingUrl().isEmpty()) {
-      return new TrackResult.Rejected(Rejection.notFound("program " + programId + " has no landing URL"));
+    if (call.type() == EventType.CLICK && program.clickSigningKey().isPresent()) {
+      rejection = call.route() == Route.CLICK ? CallValidation.checkClickSignature(program, parameters, now)
+          : Rejection.forbidden("clicks of program " + program.programId() + " come through signed /click links only");
+      if (rejection != null) {
+        return rejected(rejection);
+      }
+      parameters = parameters.withoutSignature();
     }
-    TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, type, program, call, client);
-    if (recording == Recording.ANSWER_ONLY) {
+    if (call.route() == Route.CLICK && program.landingUrl().isEmpty()) {
+      return rejected(Rejection.notFound("program " + call.programId() + " has no landing URL"));
+    }
+    CallParameters checked = parameters;
+    if (call.recording() == Recording.ANSWER_ONLY) {
+      TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, call.type(), program, checked,
+          call.client(), InvalidTraffic.INVALID_TRAFFIC_NONE);
+      return Future.succeededFuture(new TrackResult.Accepted(event, program, false));
+    }
+    return traffic.classify(call.context(), call.type(), program.programId(), call.signals())
+        .map(reason -> record(call, program, checked, receivedAt, reason));
+  }
+
+  private TrackResult record(Call call, Program program, CallParameters parameters, long receivedAt,
+      InvalidTraffic reason) {
+    TrackingEvent event = EventMapper.toEvent(MessageIds.next(), receivedAt, call.type(), program, parameters,
+        call.client(), reason);
+    if (!traffic.forwards(call.route(), reason)) {
       return new TrackResult.Accepted(event, program, false);
     }
     return switch (buffer.offer(new PendingRecord(event.getMessageId(), event.toByteArray()))) {
@@ -103,9 +143,20 @@ public final class EventIntake {
     };
   }
 
+  private static Future<TrackResult> rejected(Rejection rejection) {
+    return Future.succeededFuture(new TrackResult.Rejected(rejection));
+  }
+
   private TrackResult loadFailed(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
+    if (cause instanceof LookupsSaturatedException) {
+      if (saturatedLog.tryAcquire()) {
+        LOG.warn("{} program lookups waiting for Redis already: answering misses 503 ({} similar not logged)",
+            cache.loadsInFlight(), saturatedLog.takeSuppressed());
+      }
+      return new TrackResult.Unavailable(Outcome.LOOKUPS_SATURATED, "too many program lookups in flight, retry later");
+    }
     if (cause instanceof CoreDataUnavailableException unavailable) {
       // Logged (throttled) where it happened, in the Redis source.
       return new TrackResult.Unavailable(Outcome.CORE_DATA_UNAVAILABLE,

@@ -1,6 +1,7 @@
 package io.adtrack.tracker.event;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.InvalidTraffic;
 import io.adtrack.proto.TrackingEvent;
 import io.adtrack.tracker.program.Program;
 import io.adtrack.tracker.validation.CallParameters;
@@ -11,9 +12,9 @@ public final class EventMapper {
   private EventMapper() {
   }
 
-  /** Builds the event; never carries the checksum (the proto has no field for it). */
+  /** Builds the event; never carries the checksum nor the click signing key (the proto has no field for them). */
   public static TrackingEvent toEvent(String messageId, long receivedAt, EventType type, Program program,
-      CallParameters call, ClientInfo client) {
+      CallParameters call, ClientInfo client, InvalidTraffic invalidTraffic) {
     TrackingEvent.Builder event = TrackingEvent.newBuilder()
         .setMessageId(messageId)
         .setType(type)
@@ -24,6 +25,7 @@ public final class EventMapper {
         .setReferer(client.referer())
         .setClientIp(client.clientIp())
         .setPrivacy(client.privacy())
+        .setInvalidTraffic(invalidTraffic)
         .setReceivedAt(receivedAt)
         .setProgramVersion(program.version())
         .putAllParams(call.params());

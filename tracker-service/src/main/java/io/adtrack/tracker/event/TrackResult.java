@@ -12,8 +12,9 @@ public sealed interface TrackResult
   Outcome outcome();
 
   /**
-   * Valid, and the event is in the producer buffer, unless the call was answered without recording
-   * ({@link Recording#ANSWER_ONLY}): then {@code recorded} is false and the event exists only for the answer.
+   * Valid, and the event is in the producer buffer, unless the call was answered without recording (a HEAD, or
+   * invalid traffic under INVALID_TRAFFIC=drop): then {@code recorded} is false and the event exists only for the
+   * answer, which is the same either way.
    */
   record Accepted(TrackingEvent event, Program program, boolean recorded) implements TrackResult {
     @Override

@@ -7,6 +7,7 @@ import io.adtrack.tracker.event.EventIntake;
 import io.adtrack.tracker.event.Recording;
 import io.adtrack.tracker.event.TrackResult;
 import io.adtrack.tracker.metrics.Route;
+import io.adtrack.tracker.traffic.TrafficSignals;
 import io.adtrack.tracker.validation.CallParameters;
 import io.adtrack.tracker.validation.CallValidation;
 import io.adtrack.tracker.validation.InvalidCallException;
@@ -71,15 +72,16 @@ final class BatchEventsHandler {
       return;
     }
     ClientInfo client = clients.read(rc.request());
+    TrafficSignals signals = clients.signals(rc.request(), true);
     Context context = rc.vertx().getOrCreateContext();
     List<Future<TrackResult>> results = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
-      results.add(trackOne(context, events.getValue(i), client));
+      results.add(trackOne(context, events.getValue(i), client, signals));
     }
     Future.all(results).onComplete(done -> answer(rc, results), rc::fail);
   }
 
-  private Future<TrackResult> trackOne(Context context, Object item, ClientInfo client) {
+  private Future<TrackResult> trackOne(Context context, Object item, ClientInfo client, TrafficSignals signals) {
     if (!(item instanceof JsonObject event)) {
       return Future.succeededFuture(intake.reject(Route.EVENTS, null,
           new InvalidCallException("each event must be a JSON object").rejection()));
@@ -91,7 +93,7 @@ final class BatchEventsHandler {
         throw new InvalidCallException("type must be one of event, impression, click");
       }
       return intake.track(context, Route.EVENTS, type, programId instanceof String id ? id : null, call(event),
-          client, Recording.RECORD);
+          client, signals, Recording.RECORD);
     } catch (InvalidCallException e) {
       return Future.succeededFuture(intake.reject(Route.EVENTS, programId instanceof String id ? id : null,
           e.rejection()));

@@ -33,8 +33,6 @@ final class Responses {
   static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   /** Seconds a client should wait after a 503; short, since outages we answer 503 for heal on their own. */
   static final CharSequence RETRY_AFTER_SECONDS = HttpHeaders.createOptimized("1");
-  /** After a declined prefetch: Chromium prefetches nothing more from the tracker's origin for an hour. */
-  static final CharSequence PREFETCH_RETRY_AFTER_SECONDS = HttpHeaders.createOptimized("3600");
 
   /** A 1x1 transparent GIF (43 bytes). */
   private static final byte[] PIXEL = {
@@ -117,15 +115,6 @@ final class Responses {
       json.writeNumberField("status", status);
       json.writeEndObject();
     });
-  }
-
-  /**
-   * 503 for a prefetched click (see {@code TrackingHandlers#handleClick}): a browser drops a prefetch that failed, so
-   * the click itself comes to the tracker and is recorded then.
-   */
-  static void prefetchDeclined(HttpServerResponse response) {
-    response.putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).putHeader(RETRY_AFTER, PREFETCH_RETRY_AFTER_SECONDS);
-    send(response, 503, encodeError(503, "prefetch declined: a click is recorded when it is followed"));
   }
 
   /** The pixel, whatever happened to the call: a page never shows a broken image. */

@@ -2,7 +2,6 @@ package io.adtrack.tracker.http;
 
 import io.adtrack.proto.EventType;
 import io.adtrack.tracker.client.ClientReader;
-import io.adtrack.tracker.client.PrivacySignals;
 import io.adtrack.tracker.event.EventIntake;
 import io.adtrack.tracker.event.Recording;
 import io.adtrack.tracker.event.TrackResult;
@@ -12,7 +11,6 @@ import io.adtrack.tracker.validation.CallValidation;
 import io.adtrack.tracker.validation.InvalidCallException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -24,13 +22,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * GET /event, /pixel and /click: the same intake, three ways of answering. HEAD answers as GET would (the same status
- * and headers) without recording anything; so does a prefetched click, except that it declines the prefetch.
+ * and headers) without recording anything. Traffic no person made (a bot, a prefetch, a duplicate click) gets the
+ * answer a person would; only its event differs (docs/invalid-traffic.md).
  */
 final class TrackingHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackingHandlers.class);
-  private static final CharSequence SEC_PURPOSE = HttpHeaders.createOptimized("Sec-Purpose");
-  private static final CharSequence PURPOSE = HttpHeaders.createOptimized("Purpose");
 
   private final EventIntake intake;
   private final ClientReader clients;
@@ -58,21 +55,12 @@ final class TrackingHandlers {
   }
 
   /**
-   * GET /click/{programId}: 302 to the program's landing URL (never one from the request), else a JSON error.
-   *
-   * <p>A prefetch ({@code Sec-Purpose: prefetch}) of a valid click is declined with a 503: browsers keep a prefetched
-   * redirect and follow it when the user clicks, so answering it with the 302 would lose the real click, while a
-   * prefetch that failed is dropped and the click comes to us. The {@code Retry-After} tells Chromium to prefetch
-   * nothing from this origin for a while.
+   * GET /click/{programId}: 302 to the program's landing URL (never one from the request), else a JSON error. A
+   * prefetched click gets its 302 too, and its event is classified {@code PREFETCH}.
    */
   void handleClick(HttpServerRequest request, String programId) {
-    boolean prefetch = request.method() != HttpMethod.HEAD
-        && PrivacySignals.prefetch(request.getHeader(SEC_PURPOSE), request.getHeader(PURPOSE));
-    Recording recording = prefetch ? Recording.ANSWER_ONLY : recording(request);
-    track(request, programId, Route.CLICK, EventType.CLICK, recording, (response, result) -> {
-      if (prefetch && result instanceof TrackResult.Accepted) {
-        Responses.prefetchDeclined(response);
-      } else if (result instanceof TrackResult.Accepted accepted) {
+    track(request, programId, Route.CLICK, EventType.CLICK, recording(request), (response, result) -> {
+      if (result instanceof TrackResult.Accepted accepted) {
         Responses.redirect(response, accepted.program().landingUrl().orElseThrow());
       } else {
         answerError(response, result);
@@ -112,7 +100,8 @@ final class TrackingHandlers {
       answer.send(response, intake.reject(route, programId, e.rejection()));
       return;
     }
-    intake.track(Vertx.currentContext(), route, type, programId, call, clients.read(request), recording)
+    intake.track(Vertx.currentContext(), route, type, programId, call, clients.read(request),
+            clients.signals(request, type == EventType.CLICK), recording)
         .onSuccess(result -> answer.send(response, result))
         .onFailure(e -> {
           LOG.error("Tracking {} failed unexpectedly", route, e);

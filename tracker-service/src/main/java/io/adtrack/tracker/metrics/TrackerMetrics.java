@@ -1,17 +1,28 @@
 package io.adtrack.tracker.metrics;
 
+import io.adtrack.proto.InvalidTraffic;
 import io.adtrack.tracker.cache.CacheStats;
+import io.adtrack.tracker.traffic.InvalidTrafficMode;
+import io.adtrack.tracker.traffic.InvalidTrafficStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * Every meter of the tracker, registered once. Request counters are looked up by enum ordinals rather than by
  * tags, so counting costs the hot path an array read and an increment.
  */
-public final class TrackerMetrics implements CacheStats {
+public final class TrackerMetrics implements CacheStats, InvalidTrafficStats {
+
+  /** The reasons counted, in {@link InvalidTraffic} order from BOT on: an array index is the number minus one. */
+  private static final List<InvalidTraffic> REASONS = Arrays.stream(InvalidTraffic.values())
+      .filter(reason -> reason != InvalidTraffic.INVALID_TRAFFIC_NONE && reason != InvalidTraffic.UNRECOGNIZED)
+      .toList();
 
   private final MeterRegistry registry;
   private final Counter[][] requests = new Counter[Route.values().length][Outcome.values().length];
@@ -22,6 +33,9 @@ public final class TrackerMetrics implements CacheStats {
   private final Counter recordsSent;
   private final Counter recordsFailed;
   private final Counter recordsRetried;
+  private final Counter[][][] invalidTraffic =
+      new Counter[Route.values().length][REASONS.size()][InvalidTrafficMode.values().length];
+  private final Counter clickChecksFailed;
 
   public TrackerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -47,6 +61,22 @@ public final class TrackerMetrics implements CacheStats {
         .description("Records a PutRecords did not store (each is retried)").register(registry);
     recordsRetried = Counter.builder("tracker.kinesis.records.retried").description("Records sent again")
         .register(registry);
+    for (Route route : Route.values()) {
+      for (InvalidTraffic reason : REASONS) {
+        for (InvalidTrafficMode mode : InvalidTrafficMode.values()) {
+          invalidTraffic[route.ordinal()][reason.getNumber() - 1][mode.ordinal()] =
+              Counter.builder("tracker.invalid.traffic")
+                  .description("Accepted calls no person is thought to have made, by route, reason and what was "
+                      + "done: flagged (forwarded with the reason) or dropped (not forwarded)")
+                  .tag("route", route.tag()).tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                  .tag("action", mode == InvalidTrafficMode.FLAG ? "flagged" : "dropped")
+                  .register(registry);
+        }
+      }
+    }
+    clickChecksFailed = Counter.builder("tracker.click.dedup.failures")
+        .description("Duplicate-click checks Redis did not answer in time; the clicks were recorded as first ones")
+        .register(registry);
   }
 
   public void request(Route route, Outcome outcome) {
@@ -61,6 +91,16 @@ public final class TrackerMetrics implements CacheStats {
   @Override
   public void miss() {
     cacheMisses.increment();
+  }
+
+  @Override
+  public void invalidTraffic(Route route, InvalidTraffic reason, InvalidTrafficMode mode) {
+    invalidTraffic[route.ordinal()][reason.getNumber() - 1][mode.ordinal()].increment();
+  }
+
+  @Override
+  public void clickCheckFailed() {
+    clickChecksFailed.increment();
   }
 
   public Timer redisLatency() {

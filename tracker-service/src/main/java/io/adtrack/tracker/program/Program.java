@@ -8,8 +8,9 @@ import java.util.OptionalLong;
  * An ad program's core data as the tracker needs it (docs/contracts.md, "Core data: an ad program"). Optional fields
  * are absent rather than null, so validation never trips over a program published without them.
  *
- * @param validFrom  first instant the program may be tracked (inclusive); absent = since ever
- * @param validUntil first instant it may no longer be tracked (exclusive); absent = for ever
+ * @param validFrom       first instant the program may be tracked (inclusive); absent = since ever
+ * @param validUntil      first instant it may no longer be tracked (exclusive); absent = for ever
+ * @param clickSigningKey the HMAC key its click links are signed with; present: /click needs a valid signature
  */
 public record Program(
     String programId,
@@ -20,7 +21,8 @@ public record Program(
     Optional<Instant> validFrom,
     Optional<Instant> validUntil,
     Optional<String> landingUrl,
-    long version) {
+    long version,
+    Optional<String> clickSigningKey) {
 
   /** Whether the program may be tracked at {@code now}: {@code validFrom <= now < validUntil}. */
   public boolean isValidAt(Instant now) {
@@ -28,7 +30,7 @@ public record Program(
         && validUntil.map(now::isBefore).orElse(true);
   }
 
-  /** The checksum is a shared secret between advertiser and tracker: keep it out of logs. */
+  /** The checksum and the click signing key are secrets shared with the advertiser: keep them out of logs. */
   @Override
   public String toString() {
     return "Program[" + programId + " v" + version + "]";

@@ -37,7 +37,8 @@ public final class ProgramParser {
           Optional.ofNullable(blankToNull(fields.get("validFrom"))).map(Instant::parse),
           Optional.ofNullable(blankToNull(fields.get("validUntil"))).map(Instant::parse),
           Optional.ofNullable(blankToNull(fields.get("landingUrl"))),
-          Long.parseLong(required(fields, "version")));
+          Long.parseLong(required(fields, "version")),
+          Optional.ofNullable(blankToNull(fields.get("clickSigningKey"))));
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new MalformedCoreDataException("core data of program " + programId + " does not parse: "
           + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.adtrack.tracker.validation;
 
+import io.adtrack.conventions.ClickSigning;
 import io.adtrack.tracker.program.Program;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,6 +22,8 @@ public final class CallValidation {
 
   private static final int MAX_ID_LENGTH = 64;
   private static final int MAX_CUSTOMER_ID_DIGITS = 18;
+  /** Epoch seconds up to the year 33658: more than any link needs, few enough to parse as a long. */
+  private static final int MAX_EXPIRY_DIGITS = 12;
 
   private CallValidation() {
   }
@@ -111,7 +114,7 @@ public final class CallValidation {
         addParam(params, name, value);
       }
     }
-    return new CallParameters(customerId, checksum, params);
+    return new CallParameters(customerId, checksum, params, query);
   }
 
   /**
@@ -185,6 +188,46 @@ public final class CallValidation {
       return Rejection.badRequest("checksum does not match the program");
     }
     return null;
+  }
+
+  /**
+   * Checks a signed click link (docs/invalid-traffic.md, "Signed click links") of a program with a clickSigningKey:
+   * {@code exp} (epoch seconds, 1-12 digits) not yet reached and {@code sig} the link's signature, else 403. The
+   * signature is compared in constant time.
+   *
+   * @return the rejection, or null when the link is valid (or the program signs nothing)
+   */
+  public static Rejection checkClickSignature(Program program, CallParameters call, Instant now) {
+    if (program.clickSigningKey().isEmpty()) {
+      return null;
+    }
+    String exp = call.params().get(ClickSigning.EXPIRES);
+    String sig = call.params().get(ClickSigning.SIGNATURE);
+    if (exp == null || sig == null) {
+      return Rejection.forbidden("click link of program " + program.programId() + " must be signed: exp and sig"
+          + " are missing");
+    }
+    if (exp.isEmpty() || exp.length() > MAX_EXPIRY_DIGITS || !digitsOnly(exp)) {
+      return Rejection.forbidden("exp must be epoch seconds");
+    }
+    Map<String, String> signed = new LinkedHashMap<>();
+    call.query().forEach((name, values) -> signed.put(name, values.get(0)));
+    if (!ClickSigning.verify(program.clickSigningKey().get(), program.programId(), exp, signed, sig)) {
+      return Rejection.forbidden("click link signature does not match");
+    }
+    if (now.getEpochSecond() >= Long.parseLong(exp)) {
+      return Rejection.forbidden("click link expired");
+    }
+    return null;
+  }
+
+  private static boolean digitsOnly(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean checksumMatches(Program program, String given) {

@@ -20,9 +20,15 @@ public record Rejection(int status, String message) {
     return new Rejection(410, message);
   }
 
+  /** A click link of a program that signs its links, unsigned, wrongly signed or expired. */
+  public static Rejection forbidden(String message) {
+    return new Rejection(403, message);
+  }
+
   /** The metrics outcome of this rejection. */
   public Outcome outcome() {
     return switch (status) {
+      case 403 -> Outcome.FORBIDDEN;
       case 404 -> Outcome.NOT_FOUND;
       case 410 -> Outcome.GONE;
       default -> Outcome.BAD_REQUEST;

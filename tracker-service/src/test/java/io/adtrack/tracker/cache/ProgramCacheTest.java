@@ -20,10 +20,16 @@ class ProgramCacheTest {
 
   private static final Duration TTL = Duration.ofMinutes(10);
   private static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
+  /** Guava splits the bound over segments: ten times the programs a test holds keeps every segment far from it. */
+  private static final int MAX_PROGRAMS = 1_000;
+  private static final int KNOWN = 100;
+  private static final int MAX_UNKNOWN = 20;
+  private static final int MAX_LOADS = 3;
 
   private final List<CompletableFuture<Optional<Program>>> loads = new CopyOnWriteArrayList<>();
   private final ManualTicker ticker = new ManualTicker();
-  private final ProgramCache cache = ProgramCache.create(new TrackerConfig.Cache(100, TTL, NEGATIVE_TTL), id -> {
+  private final ProgramCache cache = ProgramCache.create(new TrackerConfig.Cache(MAX_PROGRAMS, TTL, NEGATIVE_TTL,
+      MAX_UNKNOWN, MAX_LOADS), id -> {
     CompletableFuture<Optional<Program>> load = new CompletableFuture<>();
     loads.add(load);
     return load;
@@ -31,7 +37,7 @@ class ProgramCacheTest {
 
   private static Program program(String id, long version, String name) {
     return new Program(id, name, OptionalLong.empty(), "", Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), version);
+        Optional.empty(), version, Optional.empty());
   }
 
   private String nameOf(String id) {
@@ -158,5 +164,61 @@ class ProgramCacheTest {
     loads.get(0).complete(Optional.of(program("p", 1, "read before the push")));
 
     assertThat(nameOf("p")).isEqualTo("pushed");
+  }
+
+  @Test
+  void aFloodOfUnknownIds_staysWithinItsOwnBound_andNeverEvictsAKnownProgram() {
+    for (int i = 0; i < KNOWN; i++) {
+      cache.apply(new ProgramChange.Upsert(program("known-" + i, 1, "known")));
+    }
+
+    for (int i = 0; i < 5 * MAX_PROGRAMS; i++) {
+      cache.load("invented-" + i);
+      loads.get(loads.size() - 1).complete(Optional.empty());
+    }
+    cache.evictExpired();
+
+    assertThat(cache.unknownSize()).isBetween(1L, (long) MAX_UNKNOWN);
+    assertThat(cache.size()).isEqualTo(KNOWN + cache.unknownSize());
+    for (int i = 0; i < KNOWN; i++) {
+      assertThat(cache.cached("known-" + i)).as("known-" + i).isInstanceOf(ProgramEntry.Known.class);
+    }
+    assertThat(cache.cached("invented-" + (5 * MAX_PROGRAMS - 1))).as("the latest unknown id is remembered")
+        .isInstanceOf(ProgramEntry.Unknown.class);
+  }
+
+  @Test
+  void loadsOfDifferentIds_areCapped_andAMissBeyondTheCapFailsAtOnce_untilALoadEnds() {
+    List<CompletionStage<ProgramEntry>> running = new ArrayList<>();
+    for (int i = 0; i < MAX_LOADS; i++) {
+      running.add(cache.load("slow-" + i));
+    }
+    CompletionStage<ProgramEntry> sameIdAgain = cache.load("slow-0");
+
+    CompletionStage<ProgramEntry> beyond = cache.load("one-too-many");
+
+    assertThat(loads).as("no load beyond the cap reached the source").hasSize(MAX_LOADS);
+    assertThat(cache.loadsInFlight()).isEqualTo(MAX_LOADS);
+    assertThat(beyond.toCompletableFuture()).isCompletedExceptionally();
+    assertThat(beyond.toCompletableFuture().handle((entry, failure) -> failure).join())
+        .isInstanceOf(LookupsSaturatedException.class);
+    assertThat(sameIdAgain).as("a miss joining a running load is no new load").isSameAs(running.get(0));
+
+    loads.get(0).complete(Optional.empty());
+    assertThat(cache.loadsInFlight()).isEqualTo(MAX_LOADS - 1);
+    cache.load("one-too-many");
+    assertThat(loads).hasSize(MAX_LOADS + 1);
+  }
+
+  @Test
+  void aPushedProgram_endsItsNegativeEntry() {
+    cache.load("late");
+    loads.get(0).complete(Optional.empty());
+    assertThat(cache.unknownSize()).isEqualTo(1);
+
+    cache.apply(new ProgramChange.Upsert(program("late", 1, "created")));
+
+    assertThat(nameOf("late")).isEqualTo("created");
+    assertThat(cache.unknownSize()).isZero();
   }
 }

@@ -7,9 +7,12 @@ import io.adtrack.conventions.ConfigurationException;
 import io.adtrack.conventions.Environment;
 import io.adtrack.tracker.client.IpAnonymization;
 import io.adtrack.tracker.client.RefererDetail;
+import io.adtrack.tracker.traffic.InvalidTrafficMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,6 +38,10 @@ class TrackerConfigTest {
     assertThat(config.kinesis().linger()).isEqualTo(Duration.ofMillis(20));
     assertThat(config.shutdownTimeout()).hasSeconds(25);
     assertThat(config.peers()).isEqualTo(new TrackerConfig.Peers("core-data-updates", "tracking-events"));
+    assertThat(config.invalidTraffic()).isEqualTo(new TrackerConfig.InvalidTraffic(InvalidTrafficMode.FLAG,
+        Optional.empty(), Duration.ofSeconds(10)));
+    assertThat(config.cache().negativeMaxEntries()).isEqualTo(10_000);
+    assertThat(config.cache().maxMissesInFlight()).isEqualTo(128);
   }
 
   @Test
@@ -50,7 +57,10 @@ class TrackerConfigTest {
         Map.entry("KINESIS_MAX_IN_FLIGHT", "2"), Map.entry("SHUTDOWN_TIMEOUT_SECONDS", "9"),
         Map.entry("CORE_DATA_STREAM", "core-eu"), Map.entry("EVENT_TABLE", "table-eu"),
         Map.entry("CORS_ALLOWED_ORIGINS", "https://publisher.example"), Map.entry("TRUSTED_PROXIES", "2"),
-        Map.entry("IP_ANONYMIZATION", "Drop"), Map.entry("REFERER_DETAIL", "origin")));
+        Map.entry("IP_ANONYMIZATION", "Drop"), Map.entry("REFERER_DETAIL", "origin"),
+        Map.entry("NEGATIVE_CACHE_MAX_ENTRIES", "5"), Map.entry("REDIS_MAX_MISSES_IN_FLIGHT", "3"),
+        Map.entry("INVALID_TRAFFIC", "drop"), Map.entry("BOT_UA_FILE", "/etc/adtrack/bots.txt"),
+        Map.entry("CLICK_DEDUP_SECONDS", "0")));
 
     assertThat(config.http()).isEqualTo(new TrackerConfig.Http(9080, 3, 2048, 7,
         new CorsOrigins(List.of("https://publisher.example"))));
@@ -58,10 +68,13 @@ class TrackerConfigTest {
     assertThat(config.clients()).isEqualTo(new TrackerConfig.Clients(2, IpAnonymization.DROP, RefererDetail.ORIGIN));
     assertThat(config.redis().url().tls()).isTrue();
     assertThat(config.redis().timeout()).isEqualTo(Duration.ofMillis(250));
-    assertThat(config.cache()).isEqualTo(new TrackerConfig.Cache(10, Duration.ofMinutes(1), Duration.ofSeconds(2)));
+    assertThat(config.cache()).isEqualTo(new TrackerConfig.Cache(10, Duration.ofMinutes(1), Duration.ofSeconds(2), 5,
+        3));
     assertThat(config.kinesis()).isEqualTo(new TrackerConfig.Kinesis("events-eu", Duration.ZERO, 40, 2L << 20, 2));
     assertThat(config.shutdownTimeout()).hasSeconds(9);
     assertThat(config.peers()).isEqualTo(new TrackerConfig.Peers("core-eu", "table-eu"));
+    assertThat(config.invalidTraffic()).isEqualTo(new TrackerConfig.InvalidTraffic(InvalidTrafficMode.DROP,
+        Optional.of(Path.of("/etc/adtrack/bots.txt")), Duration.ZERO));
   }
 
   @ParameterizedTest
@@ -109,5 +122,7 @@ class TrackerConfigTest {
         .hasMessage("IP_ANONYMIZATION=hash is not one of [truncate, drop, off]");
     assertThatThrownBy(() -> read(Map.of("REFERER_DETAIL", "none")))
         .hasMessage("REFERER_DETAIL=none is not one of [path, origin, full]");
+    assertThatThrownBy(() -> read(Map.of("INVALID_TRAFFIC", "block")))
+        .hasMessage("INVALID_TRAFFIC=block is not one of [flag, drop]");
   }
 }

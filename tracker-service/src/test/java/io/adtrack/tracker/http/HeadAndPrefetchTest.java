@@ -3,8 +3,11 @@ package io.adtrack.tracker.http;
 import static io.adtrack.tracker.TrackerHarness.program;
 import static io.adtrack.tracker.TrackerHarness.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.adtrack.proto.EventType;
+import io.adtrack.proto.InvalidTraffic;
+import io.adtrack.proto.TrackingEvent;
 import io.adtrack.tracker.TrackerHarness;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -20,8 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Link checkers, uptime probes and prefetchers must not create impressions or clicks: HEAD is answered as GET would
- * be, and a prefetched click is declined, with nothing recorded. Checked by counting the stream before and after.
+ * Link checkers and uptime probes must not create impressions or clicks: HEAD is answered as GET would be, with
+ * nothing recorded. A prefetch is answered as GET would be too, and recorded as what it is: an event classified
+ * {@code PREFETCH} (InvalidTrafficTest has the other reasons and INVALID_TRAFFIC=drop). Checked by counting the
+ * stream before and after.
  */
 class HeadAndPrefetchTest {
 
@@ -66,20 +71,18 @@ class HeadAndPrefetchTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource({"Sec-Purpose, prefetch", "Sec-Purpose, prefetch;prerender", "Purpose, prefetch"})
-  void aPrefetchedClick_isDeclined_andRecordsNothing_whileTheClickItselfIs(String header, String value) {
+  void aPrefetchedClick_getsItsRedirect_andIsRecordedAsAPrefetch(String header, String value) {
     int recordsBefore = harness.events().size();
 
-    HttpResponse<Buffer> prefetch = harness.get("/click/" + id, MultiMap.caseInsensitiveMultiMap().add(header, value));
+    HttpResponse<Buffer> prefetch = harness.get("/click/" + id, browser().add(header, value));
 
-    assertThat(prefetch.statusCode()).isEqualTo(503);
-    assertThat(prefetch.getHeader("Retry-After")).isEqualTo("3600");
+    assertThat(prefetch.statusCode()).isEqualTo(302);
+    assertThat(prefetch.getHeader("Location")).isEqualTo("https://advertiser.example/offer/" + id);
     assertThat(prefetch.getHeader("Cache-Control")).isEqualTo("no-store");
-    assertThat(prefetch.getHeader("Location")).isNull();
-    assertThat(prefetch.bodyAsJsonObject().getString("error")).contains("prefetch");
-    HttpResponse<Buffer> click = harness.get("/click/" + id);
-    assertThat(click.statusCode()).isEqualTo(302);
-    assertThat(harness.awaitEvents(id, 1)).singleElement()
-        .satisfies(event -> assertThat(event.getType()).isEqualTo(EventType.CLICK));
+    assertThat(harness.awaitEvents(id, 1)).singleElement().satisfies(event -> {
+      assertThat(event.getType()).isEqualTo(EventType.CLICK);
+      assertThat(event.getInvalidTraffic()).isEqualTo(InvalidTraffic.PREFETCH);
+    });
     assertRecordedOnly(recordsBefore, 1);
   }
 
@@ -87,21 +90,22 @@ class HeadAndPrefetchTest {
   @ValueSource(strings = {"/click/nope-", "/click/expired-"})
   void aPrefetchOfAClickThatWouldFail_getsTheSameErrorAsTheClick(String prefix) {
     String target = prefix.equals("/click/expired-") ? "/click/" + expired : prefix + id;
-    MultiMap prefetch = MultiMap.caseInsensitiveMultiMap().add("Sec-Purpose", "prefetch");
+    MultiMap prefetch = browser().add("Sec-Purpose", "prefetch");
 
     assertThat(harness.get(target, prefetch).statusCode()).isEqualTo(harness.get(target).statusCode())
         .isIn(404, 410);
   }
 
   @Test
-  void aPrefetchOfTheEventOrPixel_isAnsweredAndRecordedAsUsual() {
-    MultiMap prefetch = MultiMap.caseInsensitiveMultiMap().add("Sec-Purpose", "prefetch");
+  void aPrefetchOfTheEventOrPixel_isAnsweredAsUsual_andRecordedAsAPrefetch() {
+    MultiMap prefetch = browser().add("Sec-Purpose", "prefetch");
 
     assertThat(harness.get("/pixel/" + id, prefetch).statusCode()).isEqualTo(200);
     assertThat(harness.get("/event/" + id, prefetch).statusCode()).isEqualTo(200);
 
-    assertThat(harness.awaitEvents(id, 2)).extracting(e -> e.getType())
-        .containsExactlyInAnyOrder(EventType.IMPRESSION, EventType.EVENT);
+    assertThat(harness.awaitEvents(id, 2)).extracting(TrackingEvent::getType, TrackingEvent::getInvalidTraffic)
+        .containsExactlyInAnyOrder(tuple(EventType.IMPRESSION, InvalidTraffic.PREFETCH),
+            tuple(EventType.EVENT, InvalidTraffic.PREFETCH));
   }
 
   @Test
@@ -123,6 +127,11 @@ class HeadAndPrefetchTest {
     harness.awaitEvents(marker, 1);
     assertThat(harness.events()).hasSize(recordsBefore + expected + 1);
     assertThat(harness.eventsOf(id)).hasSize(expected);
+  }
+
+  private static MultiMap browser() {
+    return MultiMap.caseInsensitiveMultiMap()
+        .add("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
   }
 
   /** The headers a client would compare; Vert.x sends the same names in the same case for both. */

@@ -21,7 +21,7 @@ class CallValidationTest {
 
   private static Program program(Optional<Instant> from, Optional<Instant> until) {
     return new Program("p1", "Program", OptionalLong.of(9124), "Customer", Optional.of("124"), from, until,
-        Optional.empty(), 1);
+        Optional.empty(), 1, Optional.empty());
   }
 
   private static final Program VALID = program(Optional.of(NOW.minusSeconds(60)), Optional.of(NOW.plusSeconds(60)));
@@ -79,7 +79,7 @@ class CallValidationTest {
   @Test
   void aChecksumGiven_forAProgramWithoutOne_is400() {
     Program noChecksum = new Program("p1", "P", OptionalLong.empty(), "C", Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), 1);
+        Optional.empty(), Optional.empty(), 1, Optional.empty());
     assertThat(CallValidation.checkAgainst(noChecksum,
         new CallParameters(OptionalLong.empty(), Optional.of(""), Map.of()), NOW).status()).isEqualTo(400);
     assertThat(CallValidation.checkAgainst(noChecksum,
