@@ -1,6 +1,7 @@
 package io.adtrack.consumer;
 
 import io.adtrack.proto.TrackingEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +16,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * redelivered record produces the identical item.
  */
 public final class EventItemMapper {
+
+  /**
+   * The longest parameter name stored, in UTF-8 bytes. The tracker sends at most 64 characters. DynamoDB would take
+   * names up to 64 KB, but DynamoDB Local stalls on a map key of tens of KB past every retry (found by
+   * RecordDecoderFuzzTest: the record came back as a batch failure, redelivered for ever), and every read of the item
+   * pays for its names. A longer name, like an empty one, is not a parameter any tracker made: it is not stored.
+   */
+  static final int MAX_PARAM_NAME_BYTES = 1024;
 
   private final long retentionSeconds;
 
@@ -66,7 +75,7 @@ public final class EventItemMapper {
     Map<String, AttributeValue> params = new HashMap<>(event.getParamsCount() * 2);
     event.getParamsMap().forEach((name, value) -> {
       // DynamoDB rejects an empty attribute name, also as a map key, which would fail the whole batch.
-      if (!name.isEmpty()) {
+      if (!name.isEmpty() && name.getBytes(StandardCharsets.UTF_8).length <= MAX_PARAM_NAME_BYTES) {
         params.put(name, AttributeValue.fromS(value));
       }
     });

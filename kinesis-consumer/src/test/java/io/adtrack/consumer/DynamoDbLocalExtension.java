@@ -32,4 +32,8 @@ final class DynamoDbLocalExtension implements BeforeAllCallback, AfterAllCallbac
   URI endpoint() {
     return dynamoDbLocal.endpoint();
   }
+
+  int port() {
+    return dynamoDbLocal.port();
+  }
 }

@@ -89,6 +89,17 @@ class EventItemMapperTest {
   }
 
   @Test
+  void shouldDropParamsWithANameNoTrackerSends_longerThan1024Bytes() {
+    String longest = "é".repeat(EventItemMapper.MAX_PARAM_NAME_BYTES / 2);
+    TrackingEvent event = TrackingEvent.newBuilder()
+        .setMessageId("m-6").setProgramId("77").setReceivedAt(RECEIVED_AT)
+        .putParams(longest, "kept").putParams(longest + "x", "dropped").putParams("k".repeat(53_190), "dropped")
+        .build();
+
+    assertThat(mapper.toItem(event).get("params").m()).containsOnly(entry(longest, AttributeValue.fromS("kept")));
+  }
+
+  @Test
   void shouldSayWhichPrivacyTreatmentApplied_soReportsCanCountLimitedEvents() {
     TrackingEvent limited = TrackingEvent.newBuilder()
         .setMessageId("m-7").setProgramId("77").setReceivedAt(RECEIVED_AT).setPrivacy(Privacy.LIMITED).build();

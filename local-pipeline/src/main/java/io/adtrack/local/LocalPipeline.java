@@ -10,6 +10,7 @@ import io.adtrack.testkit.ChildProcess;
 import io.adtrack.testkit.DynamoDbLocal;
 import io.adtrack.testkit.KinesisEmulator;
 import io.adtrack.testkit.RedisServerFixture;
+import io.adtrack.testkit.StandInClients;
 import io.adtrack.updater.RedisUpdaterHandler;
 import io.adtrack.updater.UpdaterConfig;
 import io.adtrack.updater.publish.PublishPrograms;
@@ -33,6 +34,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -51,10 +53,11 @@ import sun.misc.Signal;
  * core-data-updates and the redis-updater, so the tracker knows them through the same path as in AWS.
  *
  * <p>The tracker runs with ACK_AFTER=spool, its spool in the pipeline's directory
- * {@code <java.io.tmpdir>/adtrack-local-<HTTP_PORT>/spool} (printed at start). Stopping (SIGINT or SIGTERM) goes
- * downstream: the tracker gets SIGTERM and time to send its spool to Kinesis, then the pollers drain the streams
- * into the handlers, then the stand-ins stop. A spool left with events (the tracker was killed) stays, and the next
- * {@code ./run} on that port sends them.
+ * {@code <java.io.tmpdir>/adtrack-local-<HTTP_PORT>/spool} (printed at start). Stopping (SIGINT, SIGTERM, SIGHUP,
+ * or the process that started it ending) goes downstream: the tracker gets SIGTERM and time to send its spool to
+ * Kinesis, then the pollers drain the streams into the handlers, then the stand-ins stop. A spool left with events
+ * (the tracker was killed) stays, and the next {@code ./run} on that port sends them; so does a tracker restarted
+ * by this pipeline (the same spool).
  */
 public final class LocalPipeline implements AutoCloseable {
 
@@ -80,7 +83,31 @@ public final class LocalPipeline implements AutoCloseable {
   private record Running(Stage stage, String name, AutoCloseable stopper) {
   }
 
+  /**
+   * How a harness that injects faults (bench/faults) wires the pipeline beyond what {@code ./run} does: lines it can
+   * cut or slow down, Redis on a disk, settings for the tracker.
+   *
+   * @param trackerEnvironment variables set for the tracker on top of the pipeline's (ACK_AFTER, say); a tracker
+   *                           ignores those it does not know
+   * @param kinesisEndpoint    where the tracker and both pollers reach Kinesis (a proxy in front of the emulator);
+   *                           empty: the emulator itself. The publisher always talks to the emulator.
+   * @param consumerDynamoDb   where the kinesis-consumer reaches DynamoDB (a proxy); empty: DynamoDB Local itself
+   * @param redisDataDir       where Redis keeps an append-only file, so a stopped Redis comes back with its data;
+   *                           empty: in memory, as ./run has it
+   */
+  public record Wiring(Map<String, String> trackerEnvironment, Optional<URI> kinesisEndpoint,
+      Optional<URI> consumerDynamoDb, Optional<Path> redisDataDir) {
+
+    /** What {@code ./run} does: nothing beyond the stand-ins themselves. */
+    public static final Wiring DIRECT = new Wiring(Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
+
+    public Wiring {
+      trackerEnvironment = Map.copyOf(trackerEnvironment);
+    }
+  }
+
   private final LocalPipelineConfig config;
+  private final Wiring wiring;
   private final List<Running> running = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final long startNanos = System.nanoTime();
@@ -89,28 +116,40 @@ public final class LocalPipeline implements AutoCloseable {
   private DynamoDbLocal dynamoDb;
   private EventSourcePoller consumerPoller;
   private EventSourcePoller updaterPoller;
-  private ChildProcess tracker;
+  private volatile ChildProcess tracker;
   private Path spoolDir;
+  private Runnable onTrackerExit;
+  private final AtomicInteger unexpectedTrackerExits = new AtomicInteger();
+  private Path samplesFile;
   private SamplePrograms samples;
   private volatile boolean closing;
   private Duration startupTime;
 
-  private LocalPipeline(LocalPipelineConfig config) {
+  private LocalPipeline(LocalPipelineConfig config, Wiring wiring) {
     this.config = config;
+    this.wiring = wiring;
   }
 
   public static void main(String[] args) {
-    // Before any SDK client is built (each reads it then): kinesalite speaks JSON only.
+    useStandInDefaults();
+    System.exit(run(Environment.system()));
+  }
+
+  /**
+   * What every AWS SDK client of this JVM must know before the first is built (each reads it then), for a JVM that
+   * runs the pipeline in-process: {@code main}, or a fault harness.
+   */
+  public static void useStandInDefaults() {
+    // kinesalite speaks JSON only.
     System.setProperty("aws.cborEnabled", "false");
     // Dummy credentials ahead of the default chain, so real keys in the shell never reach the stand-ins.
     System.setProperty("aws.accessKeyId", "local");
     System.setProperty("aws.secretAccessKey", "local");
     // DynamoDB Local logs through the Log4j 2 API without an implementation: quiet, instead of an ERROR at start.
     System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
-    System.exit(run(Environment.system()));
   }
 
-  /** The launcher without System.exit: start, print, wait for SIGINT/SIGTERM, stop. */
+  /** The launcher without System.exit: start, print, wait for a stop signal or the parent to end, stop. */
   static int run(Environment env) {
     LocalPipelineConfig config;
     try {
@@ -124,9 +163,10 @@ public final class LocalPipeline implements AutoCloseable {
     CountDownLatch stop = new CountDownLatch(1);
     AtomicInteger exitCode = new AtomicInteger(EXIT_OK);
     onStopSignal(stop::countDown);
+    onParentGone(ProcessHandle.current().parent(), stop::countDown);
     LocalPipeline pipeline;
     try {
-      pipeline = start(config, () -> stop.getCount() == 0, () -> {
+      pipeline = start(config, Wiring.DIRECT, () -> stop.getCount() == 0, () -> {
         exitCode.set(EXIT_FAILED);
         stop.countDown();
       });
@@ -136,7 +176,7 @@ public final class LocalPipeline implements AutoCloseable {
       LOG.error("The local pipeline did not start: {}", e.getMessage(), e);
       return EXIT_FAILED;
     }
-    // A stop that does not come through the signal handlers (SIGHUP, System.exit elsewhere) still cleans up.
+    // A stop that does not come through the signal handlers (System.exit elsewhere) still cleans up.
     Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "local-pipeline-shutdown"));
     System.out.println(pipeline.banner());
     try {
@@ -149,11 +189,12 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   /**
-   * Handles SIGINT and SIGTERM ourselves instead of in shutdown hooks: hooks run all at once, and testkit's own hook
-   * would kill the emulator while the tracker still flushes into it. Here the stop runs in order, then we exit.
+   * Handles SIGINT, SIGTERM and SIGHUP (the terminal closed) ourselves instead of in shutdown hooks: hooks run all at
+   * once, and testkit's own hook would kill the emulator while the tracker still flushes into it. Here the stop runs
+   * in order, then we exit.
    */
   private static void onStopSignal(Runnable stop) {
-    for (String name : List.of("INT", "TERM")) {
+    for (String name : List.of("INT", "TERM", "HUP")) {
       try {
         Signal.handle(new Signal(name), signal -> stop.run());
       } catch (IllegalArgumentException e) {
@@ -162,16 +203,35 @@ public final class LocalPipeline implements AutoCloseable {
     }
   }
 
-  /** Starts everything and waits until the tracker answers for a sample program; for tests, without signals. */
-  public static LocalPipeline start(LocalPipelineConfig config) {
-    return start(config, () -> false, () -> LOG.error("The tracker exited while the pipeline was running"));
+  /**
+   * Stops the pipeline when the process that started it ends: {@code ./run} killed with SIGKILL cannot pass its
+   * stop on, and the launcher runs in a session of its own, so no terminal hangup reaches it either. Without this,
+   * Redis, the emulator, DynamoDB Local and the tracker would keep running, holding their ports. A launcher whose
+   * parent is already init (started detached on purpose) watches nothing.
+   */
+  private static void onParentGone(Optional<ProcessHandle> parent, Runnable stop) {
+    parent.filter(handle -> handle.pid() > 1).ifPresent(handle -> handle.onExit().thenRun(() -> {
+      LOG.warn("The process that started the local pipeline (pid {}) is gone: stopping everything", handle.pid());
+      stop.run();
+    }));
   }
 
-  private static LocalPipeline start(LocalPipelineConfig config, BooleanSupplier cancelled,
+  /** Starts everything and waits until the tracker answers for a sample program; for tests, without signals. */
+  public static LocalPipeline start(LocalPipelineConfig config) {
+    return start(config, Wiring.DIRECT);
+  }
+
+  /** {@link #start(LocalPipelineConfig)} wired for a fault harness. */
+  public static LocalPipeline start(LocalPipelineConfig config, Wiring wiring) {
+    return start(config, wiring, () -> false,
+        () -> LOG.error("The tracker exited while the pipeline was running"));
+  }
+
+  private static LocalPipeline start(LocalPipelineConfig config, Wiring wiring, BooleanSupplier cancelled,
       Runnable onTrackerExit) {
     config.requireFiles();
     PortCheck.requireFree(config.portsByVariable());
-    LocalPipeline pipeline = new LocalPipeline(config);
+    LocalPipeline pipeline = new LocalPipeline(config, wiring);
     try {
       pipeline.startAll(cancelled, onTrackerExit);
       return pipeline;
@@ -182,9 +242,10 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   private void startAll(BooleanSupplier cancelled, Runnable onTrackerExit) {
-    Path samplesFile = config.samplePrograms().orElseGet(this::bundledSamples);
+    samplesFile = config.samplePrograms().orElseGet(this::bundledSamples);
     samples = SamplePrograms.read(samplesFile);
-    redis = RedisServerFixture.start(config.redisPort());
+    redis = wiring.redisDataDir().map(dir -> RedisServerFixture.persistent(config.redisPort(), dir))
+        .orElseGet(() -> RedisServerFixture.start(config.redisPort()));
     running.add(new Running(Stage.STAND_INS, "Redis", redis));
     kinesis = KinesisEmulator.start(config.emulator(), config.kinesisPort());
     running.add(new Running(Stage.STAND_INS, "Kinesis emulator", kinesis));
@@ -192,19 +253,10 @@ public final class LocalPipeline implements AutoCloseable {
     kinesis.createStream(config.coreDataStream(), CORE_DATA_STREAM_SHARDS);
 
     // The tracker's JVM boots while DynamoDB Local starts: it needs only Redis and its stream.
-    // The production jar in a JVM of its own, configured only through its environment as in ECS.
     spoolDir = createSpoolDirectory();
-    tracker = ChildProcess.of("tracker", ChildProcess.java(List.of("-jar", config.trackerJar().toString())))
-        .environment(trackerEnvironment())
-        .passThrough(System.out, "[tracker] ")
-        .start();
+    this.onTrackerExit = onTrackerExit;
+    launchTracker();
     running.add(new Running(Stage.PRODUCER, "tracker", this::stopTracker));
-    tracker.onExit().thenAccept(code -> {
-      if (!closing) {
-        LOG.error("The tracker exited on its own (code {}): see its [tracker] lines above", code);
-        onTrackerExit.run();
-      }
-    });
 
     dynamoDb = DynamoDbLocal.start(config.dynamoDbPort());
     running.add(new Running(Stage.STAND_INS, "DynamoDB Local", dynamoDb));
@@ -212,11 +264,12 @@ public final class LocalPipeline implements AutoCloseable {
     LOG.info("Stand-ins up: Redis {}, {} {}, DynamoDB Local {}", redis.url(), config.emulator(), kinesis.endpoint(),
         dynamoDb.endpoint());
 
-    updaterPoller = EventSourcePoller.start(kinesis.client(), config.coreDataStream(),
+    KinesisClient pollers = wiring.kinesisEndpoint().map(this::kinesisClient).orElseGet(kinesis::client);
+    updaterPoller = EventSourcePoller.start(pollers, config.coreDataStream(),
         new RedisUpdaterHandler(UpdaterConfig.forUrl(redis.url(), UPDATER_REDIS_TIMEOUT)),
         EventSourcePoller.Settings.lambdaDefaults("redis-updater"));
     running.add(new Running(Stage.CONSUMERS, "redis-updater poller", () -> updaterPoller.drain(DRAIN_TIMEOUT)));
-    consumerPoller = EventSourcePoller.start(kinesis.client(), config.eventStream(), consumerHandler(),
+    consumerPoller = EventSourcePoller.start(pollers, config.eventStream(), consumerHandler(),
         EventSourcePoller.Settings.lambdaDefaults("kinesis-consumer"));
     running.add(new Running(Stage.CONSUMERS, "kinesis-consumer poller",
         () -> consumerPoller.drain(DRAIN_TIMEOUT)));
@@ -235,7 +288,7 @@ public final class LocalPipeline implements AutoCloseable {
     ConsumerConfig consumer = ConsumerConfig.fromEnvironment(Environment.of(Map.of()))
         .withTableName(config.eventTable());
     DynamoDbClient client = KinesisConsumerHandler.dynamoDbClient(consumer)
-        .endpointOverride(dynamoDb.endpoint())
+        .endpointOverride(wiring.consumerDynamoDb().orElse(dynamoDb.endpoint()))
         .region(Region.of(LocalPipelineConfig.REGION))
         .build();
     running.add(new Running(Stage.STAND_INS, "kinesis-consumer's DynamoDB client", client));
@@ -255,6 +308,31 @@ public final class LocalPipeline implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + BUNDLED_SAMPLES, e);
     }
+  }
+
+  /** A Kinesis client of the pipeline's own at another endpoint (a proxy), closed with the stand-ins. */
+  private KinesisClient kinesisClient(URI endpoint) {
+    KinesisClient client = StandInClients.build(KinesisClient.builder(), endpoint);
+    running.add(new Running(Stage.STAND_INS, "Kinesis client of the pollers", client));
+    return client;
+  }
+
+  /** The production jar in a JVM of its own, configured only through its environment as in ECS. */
+  private void launchTracker() {
+    ChildProcess started = ChildProcess.of("tracker", ChildProcess.java(List.of("-jar",
+            config.trackerJar().toString())))
+        .environment(trackerEnvironment())
+        .passThrough(System.out, "[tracker] ")
+        .start();
+    tracker = started;
+    started.onExit().thenAccept(code -> {
+      // A tracker stopped on purpose (shutdown, a harness's restart) is no longer the current one.
+      if (!closing && tracker == started) {
+        unexpectedTrackerExits.incrementAndGet();
+        LOG.error("The tracker exited on its own (code {}): see its [tracker] lines above", code);
+        onTrackerExit.run();
+      }
+    });
   }
 
   /** SIGTERM, then the tracker's own shutdown (sending its spool to Kinesis) gets its grace period. */
@@ -302,6 +380,52 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   /**
+   * Stops the tracker while the rest keeps running, as ECS stops a task (SIGTERM, and its grace period to flush) or
+   * as a crash does ({@code kill -9}: nothing flushed). For fault harnesses; {@link #startTracker()} starts a new one.
+   *
+   * @return the tracker's exit code
+   */
+  public synchronized int stopTracker(boolean kill) {
+    ChildProcess old = tracker;
+    tracker = null;
+    int code;
+    if (kill) {
+      LOG.info("Killing the tracker (SIGKILL)");
+      old.process().destroyForcibly();
+      code = old.awaitExit(TRACKER_SHUTDOWN_GRACE, TRACKER_SHUTDOWN_GRACE);
+    } else {
+      LOG.info("Stopping the tracker (SIGTERM), up to {} s to flush", TRACKER_SHUTDOWN_GRACE.toSeconds());
+      code = old.stop(TRACKER_SHUTDOWN_GRACE);
+    }
+    LOG.info("Tracker stopped (exit code {})", code);
+    return code;
+  }
+
+  /**
+   * Starts a new tracker on the same port with the same environment after {@link #stopTracker(boolean)}, as ECS
+   * replaces a task, and waits until it answers for a sample program.
+   */
+  public synchronized void startTracker() {
+    if (tracker != null) {
+      throw new IllegalStateException("the tracker is running (pid " + tracker.pid() + ")");
+    }
+    launchTracker();
+    awaitReady(() -> false);
+  }
+
+  /** Tracker processes that ended while nobody was stopping them (crashes), since start. */
+  public int unexpectedTrackerExits() {
+    return unexpectedTrackerExits.get();
+  }
+
+  /**
+   * Publishes the sample programs again, e.g. after Redis came back empty; the redis-updater poller applies them.
+   */
+  public void republishSamplePrograms() {
+    publish(samplesFile);
+  }
+
+  /**
    * The tracker's settings on top of this process's environment, so tracker settings the user exported
    * (CACHE_TTL_SECONDS, KINESIS_LINGER_MS, ...) still apply; the shell's variables that would point it at real AWS
    * are removed (a null value).
@@ -325,6 +449,8 @@ public final class LocalPipeline implements AutoCloseable {
     env.put("SPOOL_DIR", spoolDir.toString());
     // kinesalite speaks JSON only; with kinesis-mock the tracker keeps the SDK's default, CBOR, as in AWS.
     env.put("CBOR_ENABLED", config.cborEnabled() ? null : "false");
+    wiring.kinesisEndpoint().ifPresent(endpoint -> env.put("AWS_ENDPOINT_URL_KINESIS", endpoint.toString()));
+    env.putAll(wiring.trackerEnvironment());
     return env;
   }
 
@@ -448,6 +574,16 @@ public final class LocalPipeline implements AutoCloseable {
 
   public long trackerPid() {
     return tracker.pid();
+  }
+
+  /** The Kinesis emulator, to stop and restart (kinesalite keeps its data across). */
+  public KinesisEmulator kinesisEmulator() {
+    return kinesis;
+  }
+
+  /** The Redis server, to stop, restart, or restart empty. */
+  public RedisServerFixture redisServer() {
+    return redis;
   }
 
   /** Where everything listens and what to try, printed once the pipeline is ready. */

@@ -32,7 +32,9 @@ final class RepositoryRoot {
 
   private static Optional<Path> searchUpwards(Path start) {
     for (Path dir = start; dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("tracker-service")) && Files.isDirectory(dir.resolve("local-pipeline"))) {
+      // pom.xml too: a Maven repository (~/.m2/.../io/adtrack) also has directories of those names.
+      if (Files.isDirectory(dir.resolve("tracker-service")) && Files.isDirectory(dir.resolve("local-pipeline"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
         return Optional.of(dir);
       }
     }

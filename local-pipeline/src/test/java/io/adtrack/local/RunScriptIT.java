@@ -3,6 +3,7 @@ package io.adtrack.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.adtrack.testkit.DebianPackage;
 import io.adtrack.testkit.FreePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -25,7 +28,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** {@code ./run} itself, as a user starts and stops it: a process tree, ports, SIGINT. */
+/**
+ * {@code ./run} itself, as a user starts and stops it: a process tree, ports; Ctrl-C (SIGINT), {@code kill -9} and a
+ * closed terminal each stop everything it started.
+ */
 class RunScriptIT {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -35,6 +41,8 @@ class RunScriptIT {
 
   private final Path root = RepositoryRoot.locate();
   private Process script;
+  /** What a test saw started, killed after it should the test fail before everything stopped by itself. */
+  private final List<ProcessHandle> started = new ArrayList<>();
 
   @AfterEach
   void killLeftovers() {
@@ -42,6 +50,7 @@ class RunScriptIT {
       script.descendants().forEach(ProcessHandle::destroyForcibly);
       script.destroyForcibly();
     }
+    started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 
   @Test
@@ -52,11 +61,10 @@ class RunScriptIT {
     script = startRun(ports, log);
 
     URI tracker = URI.create("http://localhost:" + ports.get("HTTP_PORT"));
+    awaitReady(log);
     URI management = URI.create("http://localhost:" + ports.get("MANAGEMENT_PORT"));
-    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
-        .until(() -> Files.readString(log).contains("Local pipeline ready"));
     Duration toReady = Duration.ofNanos(System.nanoTime() - start);
-    List<ProcessHandle> started = script.descendants().toList();
+    started.addAll(script.descendants().toList());
     assertThat(started).hasSizeGreaterThanOrEqualTo(4);
     assertThat(E2e.get(management, "/health/ready").statusCode()).isEqualTo(200);
     assertThat(E2e.get(tracker, "/health/ready").statusCode()).as("not on the public port").isEqualTo(404);
@@ -83,14 +91,53 @@ class RunScriptIT {
     Duration toStop = Duration.ofNanos(System.nanoTime() - stopStart);
 
     assertThat(script.exitValue()).isZero();
-    await().atMost(STOP_TIMEOUT)
-        .untilAsserted(() -> assertThat(started).noneMatch(ProcessHandle::isAlive));
-    await().atMost(STOP_TIMEOUT).untilAsserted(() -> assertThat(ports.values()).noneMatch(PortCheck::isTaken));
-    assertThat(Files.readString(log)).contains("Stopping the tracker (SIGTERM)", "Local pipeline stopped")
-        .as("the tracker's own account of its flush, passed through").containsPattern("\\[tracker].*Flushed \\d+ "
-            + "records to Kinesis stream tracking-events");
+    awaitEverythingStopped(started, ports, log);
     System.out.printf("./run: ready after %d ms, stopped %d ms after SIGINT, %d processes%n", toReady.toMillis(),
         toStop.toMillis(), started.size());
+  }
+
+  @Test
+  void shouldStopEverythingItStarted_inOrder_whenRunIsKilledWithSigkill() throws Exception {
+    Map<String, Integer> ports = freePorts();
+    Path log = logFile("run-script-sigkill-it.log");
+    script = startRun(ports, log);
+    awaitReady(log);
+    started.addAll(script.descendants().toList());
+    assertThat(started).hasSizeGreaterThanOrEqualTo(4);
+
+    signal("KILL", script.pid());
+
+    assertThat(script.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("./run killed").isTrue();
+    awaitEverythingStopped(started, ports, log);
+    assertThat(Files.readString(log)).contains("(pid " + script.pid() + ") is gone: stopping everything");
+  }
+
+  /**
+   * A person closes the terminal ./run runs in: tmux gives it a real one (a session on a tmux server of the test's
+   * own), and killing the session hangs that terminal up as closing a window would.
+   */
+  @Test
+  void shouldStopEverythingItStarted_inOrder_whenItsTerminalCloses() throws Exception {
+    Map<String, Integer> ports = freePorts();
+    Path log = logFile("run-script-terminal-it.log");
+    Tmux tmux = new Tmux(DebianPackage.TMUX.executable(), "adtrack-run-it-" + ProcessHandle.current().pid());
+    try {
+      StringBuilder command = new StringBuilder("exec env ADTRACK_NO_BUILD=1");
+      ports.forEach((name, port) -> command.append(' ').append(name).append('=').append(port));
+      command.append(' ').append(root.resolve("run")).append(" > ").append(log).append(" 2>&1");
+      tmux.run("new-session", "-d", "-s", "run", "-c", root.toString(), command.toString());
+      ProcessHandle run = ProcessHandle.of(Long.parseLong(tmux.run("display-message", "-p", "-t", "run",
+          "#{pane_pid}").trim())).orElseThrow();
+      awaitReady(log);
+      started.addAll(Stream.concat(Stream.of(run), run.descendants()).toList());
+      assertThat(started).hasSizeGreaterThanOrEqualTo(5);
+
+      tmux.run("kill-session", "-t", "run");
+
+      awaitEverythingStopped(started, ports, log);
+    } finally {
+      tmux.killServer();
+    }
   }
 
   @Test
@@ -110,6 +157,21 @@ class RunScriptIT {
       ports.remove("KINESIS_PORT");
       assertThat(ports.values()).noneMatch(PortCheck::isTaken);
     }
+  }
+
+  private static void awaitReady(Path log) {
+    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+        .until(() -> Files.readString(log).contains("Local pipeline ready"));
+  }
+
+  /** Every process ./run started has ended, every port is free again, and the log shows the stop went in order. */
+  private static void awaitEverythingStopped(List<ProcessHandle> started, Map<String, Integer> ports, Path log)
+      throws IOException {
+    await().atMost(STOP_TIMEOUT).untilAsserted(() -> assertThat(started).noneMatch(ProcessHandle::isAlive));
+    await().atMost(STOP_TIMEOUT).untilAsserted(() -> assertThat(ports.values()).noneMatch(PortCheck::isTaken));
+    assertThat(Files.readString(log)).contains("Stopping the tracker (SIGTERM)", "Local pipeline stopped")
+        .as("the tracker's own account of its flush, passed through").containsPattern("\\[tracker].*Flushed \\d+ "
+            + "records to Kinesis stream tracking-events");
   }
 
   private Process startRun(Map<String, Integer> ports, Path log) throws IOException {
@@ -145,6 +207,29 @@ class RunScriptIT {
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
+  }
+
+  /** A tmux server of the test's own (its own socket), so other tmux sessions on the machine are never touched. */
+  private record Tmux(Path executable, String socket) {
+
+    String run(String... arguments) throws IOException, InterruptedException {
+      List<String> command = new ArrayList<>(List.of(executable.toString(), "-L", socket));
+      command.addAll(List.of(arguments));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      // Run from inside a tmux session, tmux would refuse to nest one.
+      builder.environment().remove("TMUX");
+      Process tmux = builder.start();
+      String output = new String(tmux.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(tmux.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(tmux.exitValue()).as("tmux %s: %s", arguments[0], output).isZero();
+      return output;
+    }
+
+    void killServer() throws IOException, InterruptedException {
+      // No server left to kill (the last session is gone) is fine.
+      new ProcessBuilder(executable.toString(), "-L", socket, "kill-server").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   private static DynamoDbClient dynamoDb(int port) {

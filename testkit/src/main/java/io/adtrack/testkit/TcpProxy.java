@@ -9,16 +9,22 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A loopback TCP proxy that can cut the line: {@link #cut()} closes every open connection and refuses new ones,
  * {@link #stall()} keeps every connection open but forwards nothing (a dependency that stopped answering, or a
- * half-open link), {@link #restore()} brings either back. Lets a test take a dependency "down" without losing its
- * data, the way a network partition or a failover would.
+ * half-open link), {@link #delay(Duration)} forwards everything late (a slow dependency), {@link #restore()} brings
+ * any of them back. Lets a test take a dependency "down" without losing its data, the way a network partition or a
+ * failover would.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -30,6 +36,7 @@ public final class TcpProxy implements AutoCloseable {
   private ServerSocket server;
   private Thread acceptor;
   private volatile boolean stalled;
+  private volatile long latencyNanos;
 
   private TcpProxy(int listenPort, int targetPort) {
     this.listenPort = listenPort;
@@ -47,9 +54,10 @@ public final class TcpProxy implements AutoCloseable {
     return listenPort;
   }
 
-  /** Accepts connections and forwards again (no-op when already open). */
+  /** Accepts connections and forwards again, at once (no-op when already open and not stalled or delayed). */
   public synchronized void restore() {
     stalled = false;
+    latencyNanos = 0;
     if (server != null) {
       return;
     }
@@ -70,6 +78,15 @@ public final class TcpProxy implements AutoCloseable {
   /** Keeps connections open, old and new, but drops every byte either way until {@link #restore()}. */
   public void stall() {
     stalled = true;
+  }
+
+  /**
+   * Forwards every byte, either way, {@code latency} after it arrived (order kept) until {@link #restore()}: each
+   * request and each answer through the line takes that much longer (a round trip twice that), as over a congested
+   * or distant link.
+   */
+  public void delay(Duration latency) {
+    latencyNanos = latency.toNanos();
   }
 
   /** Closes every connection and refuses new ones until {@link #restore()}. */
@@ -111,34 +128,67 @@ public final class TcpProxy implements AutoCloseable {
       } catch (SocketException e) {
         LOG.debug("proxy on {} stopped accepting: {}", listenPort, e.getMessage());
       } catch (IOException e) {
-        LOG.warn("proxy on {} failed to connect to {}", listenPort, targetPort, e);
+        // The target is down (often on purpose: a test stopped it): the client's connection just closes, as it
+        // would with the target itself gone.
+        LOG.debug("proxy on {} failed to connect to {}: {}", listenPort, targetPort, e.getMessage());
       }
     }
   }
 
+  /**
+   * Forwards {@code from} to {@code to}: a reader queues what arrives with the time it is due, a writer sends it
+   * then, so a delay holds bytes back without slowing the reading. Either side ending closes both.
+   */
   private void pipe(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
+    BlockingQueue<Chunk> due = new LinkedBlockingQueue<>();
+    daemon("tcp-proxy-read-" + listenPort, () -> {
       byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      try (InputStream in = from.getInputStream()) {
         int read;
         while ((read = in.read(buffer)) >= 0) {
           if (!stalled) {
-            out.write(buffer, 0, read);
-            out.flush();
+            due.add(new Chunk(System.nanoTime() + latencyNanos, Arrays.copyOf(buffer, read)));
           }
         }
       } catch (IOException e) {
         // The other direction or cut() closed the pair: nothing left to forward.
         LOG.trace("proxy pipe closed: {}", e.getMessage());
       } finally {
+        due.add(Chunk.END);
+      }
+    });
+    daemon("tcp-proxy-write-" + listenPort, () -> {
+      try (OutputStream out = to.getOutputStream()) {
+        for (Chunk chunk = due.take(); chunk != Chunk.END; chunk = due.take()) {
+          long wait = chunk.dueNanos() - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          out.write(chunk.bytes());
+          out.flush();
+        }
+      } catch (IOException e) {
+        LOG.trace("proxy pipe closed: {}", e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
         closeQuietly(from);
         closeQuietly(to);
         sockets.remove(from);
         sockets.remove(to);
       }
-    }, "tcp-proxy-pipe-" + listenPort);
+    });
+  }
+
+  private static void daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Bytes read, and when they are due to be written. */
+  private record Chunk(long dueNanos, byte[] bytes) {
+    static final Chunk END = new Chunk(0, new byte[0]);
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -69,6 +72,47 @@ class StandInsTest {
 
       proxy.restore();
       assertThat(ping(proxy.port(), 2_000)).isEqualTo("+PONG");
+    }
+  }
+
+  @Test
+  void redisBehindADelayingProxy_answersEverything_butNotBeforeTheDelay_untilRestored() throws IOException {
+    try (RedisServerFixture redis = RedisServerFixture.start(); TcpProxy proxy = TcpProxy.start(redis.port())) {
+      proxy.delay(Duration.ofMillis(1_500));
+
+      // No earlier than the delay (a lower bound: a slow machine cannot make it answer sooner)...
+      assertThat(pingOrFailure(proxy.port(), 1_000)).startsWith("unreachable: Read timed out");
+      // ...and nothing lost on a line that is only slow.
+      assertThat(ping(proxy.port(), 30_000)).isEqualTo("+PONG");
+
+      proxy.restore();
+      assertThat(ping(proxy.port(), 2_000)).isEqualTo("+PONG");
+    }
+  }
+
+  @Test
+  void aPersistentRedis_keepsItsDataAcrossAStop_andForgetsItWhenRestartedEmpty(@TempDir Path dir)
+      throws IOException {
+    try (RedisServerFixture redis = RedisServerFixture.persistent(FreePorts.next(), dir.resolve("redis"))) {
+      assertThat(command(redis.port(), "SET k v")).isEqualTo("+OK");
+
+      redis.stop();
+      redis.restart();
+      assertThat(command(redis.port(), "GET k")).isEqualTo("$1\r\nv");
+
+      redis.restartEmpty();
+      assertThat(command(redis.port(), "GET k")).isEqualTo("$-1");
+    }
+  }
+
+  /** One inline command and the first line or two of its reply. */
+  private static String command(int port, String command) throws IOException {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] reply = new byte[64];
+      int read = socket.getInputStream().read(reply);
+      return new String(reply, 0, read, StandardCharsets.US_ASCII).strip();
     }
   }
 

@@ -2,17 +2,12 @@ package io.adtrack.bench.run;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.Stroke;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -39,7 +34,6 @@ final class LatencyPlot {
   }
 
   static void write(Path png, String title, List<Series> series, double targetMillis) {
-    System.setProperty("java.awt.headless", "true");
     double maxMs = 1;
     double minMs = 10;
     for (Series s : series) {
@@ -53,18 +47,9 @@ final class LatencyPlot {
     double yHigh = Math.log10(maxMs * 1.5);
 
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, WIDTH, HEIGHT);
+    Graphics2D g = Charts.canvas(image, title);
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
-
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
-    g.setColor(Color.BLACK);
-    g.drawString(title, LEFT, 32);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
 
     // Grid: percentiles on x, milliseconds (log) on y.
     String[] xLabels = {"0%", "90%", "99%", "99.9%", "99.99%"};
@@ -115,18 +100,11 @@ final class LatencyPlot {
       g.setColor(s.color());
       Path2D.Double path = new Path2D.Double();
       double maxNines = Math.min(MAX_NINES, Math.log10(s.micros().getTotalCount()));
-      boolean first = true;
       for (double nines = 0; nines <= maxNines + 1e-9; nines += 0.01) {
         double percentile = 100 * (1 - Math.pow(10, -nines));
         double ms = Math.max(s.micros().getValueAtPercentile(percentile) / 1000.0, Math.pow(10, yLow));
-        double x = LEFT + plotW * nines / MAX_NINES;
-        double y = TOP + plotH - plotH * (Math.log10(ms) - yLow) / (yHigh - yLow);
-        if (first) {
-          path.moveTo(x, y);
-          first = false;
-        } else {
-          path.lineTo(x, y);
-        }
+        Charts.extend(path, LEFT + plotW * nines / MAX_NINES,
+            TOP + plotH - plotH * (Math.log10(ms) - yLow) / (yHigh - yLow));
       }
       g.draw(path);
       g.drawLine(LEFT + 15, legendY, LEFT + 55, legendY);
@@ -135,11 +113,6 @@ final class LatencyPlot {
       legendY += 20;
     }
     g.dispose();
-    try {
-      java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
-      ImageIO.write(image, "png", png.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + png, e);
-    }
+    Charts.save(image, png);
   }
 }

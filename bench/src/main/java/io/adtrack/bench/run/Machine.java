@@ -8,11 +8,11 @@ import java.util.DoubleSummaryStatistics;
 import java.util.List;
 
 /** The machine the numbers come from, and how busy it was (load average sampled at every round). */
-final class Machine {
+public final class Machine {
 
   private final List<Double> loadSamples = new ArrayList<>();
 
-  static double loadAverage1m() {
+  public static double loadAverage1m() {
     try {
       return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
@@ -21,7 +21,7 @@ final class Machine {
   }
 
   /** Samples the 1-minute load average now and returns it. */
-  synchronized double sampleLoad() {
+  public synchronized double sampleLoad() {
     double load = loadAverage1m();
     if (!Double.isNaN(load)) {
       loadSamples.add(load);
@@ -29,7 +29,7 @@ final class Machine {
     return load;
   }
 
-  synchronized String loadSummary() {
+  public synchronized String loadSummary() {
     DoubleSummaryStatistics stats = loadSamples.stream().mapToDouble(Double::doubleValue).summaryStatistics();
     if (stats.getCount() == 0) {
       return "n/a";
@@ -38,25 +38,25 @@ final class Machine {
         stats.getMin(), stats.getAverage(), stats.getMax(), stats.getCount());
   }
 
-  static String cpuModel() {
+  public static String cpuModel() {
     return firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown");
   }
 
-  static String memory() {
+  public static String memory() {
     return firstValue(Path.of("/proc/meminfo"), "MemTotal")
         .map(v -> String.format("%.1f GiB", Long.parseLong(v.replace("kB", "").trim()) / 1024.0 / 1024.0))
         .orElse("unknown");
   }
 
-  static int cores() {
+  public static int cores() {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  static String jdk() {
+  public static String jdk() {
     return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
   }
 
-  static String os() {
+  public static String os() {
     return System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch");
   }

@@ -14,6 +14,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ public final class RedisVerticle extends VerticleBase {
   private boolean stopping;
   /** Subscribe attempts failed since the last confirmed subscription. */
   private int failures;
+  /** When the subscriber connection last delivered anything ({@link System#nanoTime()}): a sign it is alive. */
+  private volatile long lastHeardNanos = System.nanoTime();
 
   public RedisVerticle(RedisOptions options, ProgramCache cache, SubscriptionState state, Duration timeout) {
     this.options = options;
@@ -137,20 +140,38 @@ public final class RedisVerticle extends VerticleBase {
     vertx.setTimer(delay, id -> subscribe());
   }
 
-  /** A connection can stay open while Redis no longer answers (a half-open TCP link): PING finds out. */
+  /**
+   * A connection can stay open while Redis no longer answers (a half-open TCP link): PING finds out. Only a quiet
+   * connection is asked: one delivering messages is alive, and on a busy one the client may hand PING's answer to
+   * the message handler instead (seen under a stream of changes), so anything heard since the PING counts as its
+   * answer.
+   */
   private void ping() {
     RedisConnection conn = connection;
-    if (conn == null || !state.subscribed()) {
+    long sent = System.nanoTime();
+    if (conn == null || !state.subscribed() || sent - lastHeardNanos < PING_INTERVAL.toNanos()) {
       return;
     }
     conn.send(Request.cmd(Command.PING))
         .timeout(Math.max(timeout.toMillis(), 1_000), TimeUnit.MILLISECONDS)
-        .onFailure(e -> lost(conn, e));
+        .onFailure(e -> {
+          if (lastHeardNanos - sent < 0) {
+            lost(conn, e);
+          }
+        });
+  }
+
+  /** Whether the reply is a pub/sub push of three elements on our channel. */
+  static boolean isChannelPush(Response reply) {
+    return reply != null && (reply.type() == ResponseType.MULTI || reply.type() == ResponseType.PUSH)
+        && reply.size() == 3 && CHANNEL.equals(String.valueOf(reply.get(1)));
   }
 
   private void onMessage(Response reply) {
-    // Pub/sub pushes are ["message", channel, payload] or ["subscribe", channel, count].
-    if (reply == null || reply.size() != 3 || !CHANNEL.equals(String.valueOf(reply.get(1)))) {
+    lastHeardNanos = System.nanoTime();
+    // Pub/sub pushes are ["message", channel, payload] or ["subscribe", channel, count]; anything else handed here
+    // (a command's answer the client did not pair with its command) is only a sign of life.
+    if (!isChannelPush(reply)) {
       return;
     }
     String kind = String.valueOf(reply.get(0));

@@ -4,6 +4,7 @@ import static io.adtrack.tracker.TrackerHarness.program;
 import static io.adtrack.tracker.TrackerHarness.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.adtrack.tracker.Compression;
 import io.adtrack.tracker.TrackerHarness;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -206,18 +207,18 @@ class BadInputTest {
     // A valid batch padded with 2 MiB of blanks: some 2 KiB gzipped, within the body limit until inflated.
     byte[] json = ("[{\"programId\":\"" + id + "\",\"type\":\"event\"}" + " ".repeat(2 << 20) + "]")
         .getBytes(StandardCharsets.UTF_8);
-    byte[] bomb = EventsBodyTest.gzip(json);
+    byte[] bomb = Compression.gzip(json);
     assertThat(bomb.length).isLessThan(MAX_BODY_BYTES);
 
     assertJsonError(postEncoded("gzip", bomb), 413);
 
-    assertThat(postEncoded("gzip", EventsBodyTest.gzip(batchOf(id))).statusCode()).isEqualTo(200);
+    assertThat(postEncoded("gzip", Compression.gzip(batchOf(id))).statusCode()).isEqualTo(200);
     assertThat(harness.awaitEvents(id, 1)).hasSize(1);
   }
 
   @Test
   void brokenCompressedStreams_are400_andOtherCodings415() {
-    byte[] gzip = EventsBodyTest.gzip(batchOf(valid));
+    byte[] gzip = Compression.gzip(batchOf(valid));
     assertJsonError(postEncoded("gzip", Arrays.copyOf(gzip, gzip.length / 2)), 400);
     assertJsonError(postEncoded("gzip", batchOf(valid)), 400);
     assertJsonError(postEncoded("deflate", new byte[] {(byte) 0xFF, (byte) 0xFF, 0x00}), 400);

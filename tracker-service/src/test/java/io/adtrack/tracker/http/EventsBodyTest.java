@@ -1,5 +1,7 @@
 package io.adtrack.tracker.http;
 
+import static io.adtrack.tracker.Compression.deflate;
+import static io.adtrack.tracker.Compression.gzip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +12,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,27 +92,6 @@ class EventsBodyTest {
   private static void assertRefused(Runnable decode, int status) {
     assertThatThrownBy(decode::run).isInstanceOfSatisfying(EventsBody.RefusedException.class,
         e -> assertThat(e.status()).isEqualTo(status));
-  }
-
-  static byte[] gzip(byte[] data) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream gzip = new GZIPOutputStream(bytes)) {
-      gzip.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  /** zlib-wrapped (what RFC 9110 calls deflate), or raw, as some clients send it. */
-  static byte[] deflate(byte[] data, boolean raw) {
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, raw);
-    deflater.setInput(data);
-    deflater.finish();
-    byte[] buffer = new byte[data.length + 64];
-    int length = deflater.deflate(buffer);
-    deflater.end();
-    return Arrays.copyOf(buffer, length);
   }
 
   /** {@code size} zero bytes, gzipped: about a thousandth of that. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.adtrack.proto.EventType;
 import io.adtrack.proto.Privacy;
 import io.adtrack.proto.TrackingEvent;
+import io.adtrack.tracker.Compression;
 import io.adtrack.tracker.TrackerHarness;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -101,9 +102,9 @@ class TrackingApiTest {
     byte[] json = new JsonArray().add(new JsonObject().put("programId", id).put("type", "event")
         .put("params", new JsonObject().put("coding", coding))).toBuffer().getBytes();
     byte[] body = switch (coding) {
-      case "gzip" -> EventsBodyTest.gzip(json);
-      case "deflate" -> EventsBodyTest.deflate(json, false);
-      case "deflate-raw" -> EventsBodyTest.deflate(json, true);
+      case "gzip" -> Compression.gzip(json);
+      case "deflate" -> Compression.deflate(json, false);
+      case "deflate-raw" -> Compression.deflate(json, true);
       default -> json;
     };
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", contentType)

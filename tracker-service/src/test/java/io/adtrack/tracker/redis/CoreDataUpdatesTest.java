@@ -6,11 +6,17 @@ import static io.adtrack.tracker.TrackerHarness.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.adtrack.tracker.TrackerHarness;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pub/sub keeps L1 current. Changes are PUBLISHed only (no hash written), so anything the tracker serves from
@@ -28,6 +34,33 @@ class CoreDataUpdatesTest {
 
     await().atMost(TrackerHarness.PATIENCE).until(() -> harness.get("/event/" + id).statusCode() == 200);
     assertThat(harness.get("/event/" + id).bodyAsJsonObject().getString("programName")).isEqualTo("name of " + id);
+  }
+
+  /**
+   * Found by bench/faults while ~16,000 programs were republished: a liveness PING on a subscriber connection busy
+   * with messages had its answer handed to the message handler, which threw on the event loop; the PING then timed
+   * out, and the tracker resubscribed and emptied L1 every five seconds for as long as the messages kept coming.
+   */
+  @Test
+  void aStreamOfChanges_longerThanThePingInterval_keepsTheSubscription_withoutAnError() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    try {
+      long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+      for (int i = 0; System.nanoTime() < until; i++) {
+        harness.publish(asMessage(program(uniqueId("stream-" + i), 1, Map.of())));
+      }
+      String last = uniqueId("after-stream");
+      harness.publish(asMessage(program(last, 1, Map.of())));
+      awaitProgramName(last, "name of " + last);
+    } finally {
+      root.detachAppender(logs);
+    }
+
+    assertThat(logs.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+        .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
   }
 
   @Test
