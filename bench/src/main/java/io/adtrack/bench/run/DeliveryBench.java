@@ -190,6 +190,7 @@ final class DeliveryBench {
     for (int i = 0; i < options.rounds(); i++) {
       double memoryRate = Double.NaN;
       for (Target target : targets) {
+        settleAll();
         LoadResult result = target.closedLoop(options.round());
         rounds.computeIfAbsent(target, t -> new ArrayList<>()).add(result);
         if (target == memory) {
@@ -202,6 +203,7 @@ final class DeliveryBench {
     Map<Target, List<LoadResult>> paced = new LinkedHashMap<>();
     for (int i = 0; i < options.latencyRounds(); i++) {
       for (Target target : targets) {
+        settleAll();
         LoadResult result = generator.constantRate(target.mode.name(), "localhost", target.port,
             options.connections(), mix, rate, options.latencySettle(), options.latencyRound());
         target.acknowledged += result.acknowledged();
@@ -232,13 +234,23 @@ final class DeliveryBench {
         .paragraph(String.format("One tracker JVM per mode, each against a bench sink of its own (through a TCP "
                 + "proxy), all up at once. %d rounds of %d s closed loop per mode on `/event` (%d connections), "
                 + "interleaved memory, spool, spool+fsync, kinesis, memory, ...; the ratio is the median of each "
-                + "round's req/s over the `memory` round just before it. Then %d x %d s at a constant %s req/s "
+                + "round's req/s over the `memory` round just before it. Each round starts once every tracker's sink holds "
+                + "what that tracker acknowledged, so no mode drains a backlog during another's round. Then %d x %d s at a constant %s req/s "
                 + "(half of `memory`'s median maximum), latency from the intended send time (coordinated omission "
                 + "corrected). `spool+fsync 10 ms` is `SPOOL_FSYNC_MS=10`: each answer waits for the group fsync "
                 + "that covers it, on this machine's disk.", options.rounds(), options.round().toSeconds(),
             options.connections(), options.latencyRounds(), options.latencyRound().toSeconds(), Report.f0(rate)))
         .table(List.of("mode", "max req/s", "vs memory", "p99 ms at max", "p50 ms at half", "p99 ms at half",
             "p99 vs memory", "p99.9 ms at half", "statuses (last max round)"), rows);
+  }
+
+  /**
+   * Waits until every tracker has delivered what it acknowledged, so that no mode's round shares the machine with
+   * another mode still draining its backlog to its sink (a spool or a memory buffer keeps sending after the load
+   * stopped; on two cores that alone doubled the next round's p99).
+   */
+  private void settleAll() {
+    targets.forEach(Target::awaitSink);
   }
 
   /**

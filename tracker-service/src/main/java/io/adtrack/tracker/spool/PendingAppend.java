@@ -1,8 +1,10 @@
 package io.adtrack.tracker.spool;
 
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -22,7 +24,12 @@ final class PendingAppend {
   final byte[] messageId;
   final byte[] data;
   final int frameBytes;
-  private final Context context;
+  private final ContextInternal context;
+  /**
+   * The event loop the caller ran on, when it ran on one (else null). Vert.x' internal API ({@code ContextInternal}),
+   * for what its public one cannot say: which Netty loop runs the context, so that a batch costs one task per loop.
+   */
+  final EventLoop eventLoop;
   private final Promise<AppendResult> promise = Promise.promise();
   /** Assigned by the writer when it frames the record. */
   long sequence;
@@ -31,7 +38,8 @@ final class PendingAppend {
     this.messageId = messageId;
     this.data = data;
     this.frameBytes = Frame.size(messageId.length, data.length);
-    this.context = context;
+    this.context = (ContextInternal) context;
+    this.eventLoop = context != null && context.isEventLoopContext() ? this.context.nettyEventLoop() : null;
   }
 
   Future<AppendResult> future() {
@@ -39,32 +47,41 @@ final class PendingAppend {
   }
 
   /**
-   * Completes every append of a batch with {@code result}: one task per caller context (a batch holds appends of a
-   * few event loops), directly for callers that had none.
+   * Completes every append of a batch with {@code result}, each on its caller's context: one task per event loop
+   * (a batch holds the appends of many HTTP requests, each on a context of its own, but of a few loops only), one
+   * per context for callers on worker contexts, directly for callers that had none. Fewer tasks means fewer
+   * wake-ups of the loops, which cost more than the tasks themselves.
    */
   static void completeAll(List<PendingAppend> appends, AppendResult result) {
-    Map<Context, List<PendingAppend>> byContext = null;
+    Map<Object, List<PendingAppend>> byExecutor = null;
     for (PendingAppend append : appends) {
       if (append.context == null) {
         append.complete(result);
       } else {
-        if (byContext == null) {
-          byContext = new IdentityHashMap<>();
+        if (byExecutor == null) {
+          byExecutor = new IdentityHashMap<>();
         }
-        byContext.computeIfAbsent(append.context, c -> new ArrayList<>()).add(append);
+        Object executor = append.eventLoop != null ? append.eventLoop : append.context;
+        byExecutor.computeIfAbsent(executor, c -> new ArrayList<>()).add(append);
       }
     }
-    if (byContext != null) {
-      byContext.forEach((context, onContext) -> completeOn(context, onContext, result));
+    if (byExecutor != null) {
+      byExecutor.values().forEach(sameExecutor -> completeOn(sameExecutor, result));
     }
   }
 
-  private static void completeOn(Context context, List<PendingAppend> appends, AppendResult result) {
+  private static void completeOn(List<PendingAppend> appends, AppendResult result) {
+    PendingAppend first = appends.get(0);
     try {
-      context.runOnContext(v -> appends.forEach(append -> append.complete(result)));
+      if (first.eventLoop != null) {
+        // On the loop's thread, each completion runs as its own context's task would (emit sets the context).
+        first.eventLoop.execute(() -> appends.forEach(append -> append.context.emit(result, append::complete)));
+      } else {
+        first.context.runOnContext(v -> appends.forEach(append -> append.complete(result)));
+      }
     } catch (RejectedExecutionException e) {
       // Vert.x is shutting down and the event loop takes no more tasks: still answer, from here.
-      LOG.debug("Caller context gone; completing {} appends on the spool writer", appends.size());
+      LOG.debug("Caller's event loop gone; completing {} appends on the spool writer", appends.size());
       appends.forEach(append -> append.complete(result));
     }
   }

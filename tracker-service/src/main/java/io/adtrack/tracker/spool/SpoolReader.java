@@ -60,6 +60,8 @@ final class SpoolReader implements Runnable {
   private volatile boolean stopping;
   /** Parked for want of data: only then does the writer's news wake it (see {@link #dataReadable}). */
   private volatile boolean waitingForData;
+  /** Parked for want of room in the window: only then does a poll wake it. */
+  private volatile boolean waitingForRoom;
 
   // Reader thread only.
   private Segment current;
@@ -150,7 +152,11 @@ final class SpoolReader implements Runnable {
         batch.add(next);
       }
     }
-    signal();
+    // Only a reader waiting for room needs to hear of it; waking it otherwise cuts its pause between reads short,
+    // a context switch per poll for nothing.
+    if (waitingForRoom) {
+      signal();
+    }
     return batch;
   }
 
@@ -422,13 +428,17 @@ final class SpoolReader implements Runnable {
     // nothing, once per append, for as long as the sender is stuck.
     boolean room = hasRoom();
     waitingForData = room;
+    waitingForRoom = !room;
     try {
-      // Checked after announcing the wait, against the writer publishing after it reads the flag: no news is lost.
-      if (!stopping && !(room && moreToRead())) {
+      // Checked after announcing the wait, against the writer publishing (or a poll taking records) after it reads
+      // the flag: no news is lost.
+      boolean news = room ? moreToRead() : hasRoom();
+      if (!stopping && !news) {
         LockSupport.parkNanos(this, Math.max(1, Math.min(untilCheckpoint, MAX_PARK_NANOS)));
       }
     } finally {
       waitingForData = false;
+      waitingForRoom = false;
     }
   }
 

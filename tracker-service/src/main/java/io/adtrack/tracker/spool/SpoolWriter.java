@@ -1,6 +1,7 @@
 package io.adtrack.tracker.spool;
 
 import io.adtrack.tracker.support.LogThrottle;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -62,6 +64,7 @@ final class SpoolWriter implements Runnable {
   private final long syncIntervalNanos;
   private final long probeIntervalNanos;
   private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
+  private final ThreadLocal<TurnEnd> turnEnds = ThreadLocal.withInitial(TurnEnd::new);
 
   private volatile Thread thread;
   private volatile boolean parked;
@@ -129,9 +132,46 @@ final class SpoolWriter implements Runnable {
         PendingAppend.completeAll(List.of(append), AppendResult.CLOSED);
       }
     } else if (parked) {
-      LockSupport.unpark(thread);
+      wake(append.eventLoop);
     }
     return true;
+  }
+
+  /**
+   * Wakes the parked writer. From an event loop, once at the end of the loop's turn rather than at once: the appends
+   * of every request the turn handles then go in one batch, for one wake-up of the writer (a context switch, which
+   * costs more than the write) instead of one per request. The writer checks the queue after it marked itself parked
+   * and before it parks, so a wake-up that comes later than the append is never lost.
+   */
+  private void wake(EventLoop callerLoop) {
+    if (callerLoop != null && callerLoop.inEventLoop()) {
+      TurnEnd turnEnd = turnEnds.get();
+      if (turnEnd.due) {
+        return;
+      }
+      try {
+        callerLoop.execute(turnEnd);
+        turnEnd.due = true;
+        return;
+      } catch (RejectedExecutionException e) {
+        // The loop is shutting down: wake the writer now instead.
+      }
+    }
+    LockSupport.unpark(thread);
+  }
+
+  /** The task that wakes the writer at the end of an event loop's turn; one per loop thread. */
+  private final class TurnEnd implements Runnable {
+    /** Loop thread only. */
+    private boolean due;
+
+    @Override
+    public void run() {
+      due = false;
+      if (parked) {
+        LockSupport.unpark(thread);
+      }
+    }
   }
 
   /**
