@@ -51,14 +51,16 @@ HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-8081} && printf 'GET /health/live HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # Exec form: java is PID 1 and gets SIGTERM itself, so the tracker sends its spool to Kinesis before exiting. Heap
 # capped as a share of the container's memory limit (room for the worst case: a full L1 cache and a full producer
-# buffer), leaving the rest for Netty's direct buffers, metaspace and threads. The serial collector: on the 1 vCPU
-# task the JVM would pick it itself, G1's concurrent machinery has no second core to use, and its own structures cost
-# ~45 MiB of native memory. A fixed 48 MiB young generation: the tracker allocates ~6 KiB per call and keeps ~40 MiB
-# live, so young collections come up to ten times a second and pause ~2 ms, and the heap stays small (bench/results).
-# An initial heap of 112 MiB starts the old generation at 64 MiB, the size full collections grew it to under load
-# anyway: left to start at the start-up live set (~20 MiB), it filled with what outlives young collections (60-250
-# KiB/s) and took full collections of 40-120 ms while the task was still warming up. A larger initial metaspace
-# spares two full collections at start-up. Every 5 s the JVM hands memory glibc keeps after the JIT's and Netty's
-# frees back to the OS (~20 MiB of RSS). An OutOfMemoryError ends the process so ECS replaces the task instead of
-# leaving it half alive. Extra flags: JAVA_TOOL_OPTIONS (read by the JVM itself, no shell needed).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC", "-Xms112m", "-Xmn48m", "-XX:MetaspaceSize=64m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8", "-jar", "/app/tracker-service.jar"]
+# buffer), leaving the rest for Netty's direct buffers, metaspace and threads. The serial collector: on the 1 vCPU task
+# the JVM would pick it itself, G1's concurrent machinery has no second core to use, and its own structures cost ~45 MiB
+# of native memory. A fixed 48 MiB young generation: the tracker allocates ~6 KiB per call and keeps ~20-40 MiB live, so
+# young collections come up to ten times a second and pause ~2 ms, and the heap stays small (bench/results). An initial
+# heap of 96 MiB starts the old generation at 48 MiB: in the default spool mode the backlog lives on disk and the live
+# set after a full collection is ~19 MiB (bench/results), so 48 MiB leaves room for what outlives young collections
+# (60-250 KiB/s) for minutes, without the full collections of 40-120 ms a young task took while warming up when the old
+# generation started at the start-up live set (~20 MiB). The memory and kinesis modes' producer buffer grows the heap
+# when it must. A larger initial metaspace spares two full collections at start-up. Every 5 s the JVM hands memory glibc
+# keeps after the JIT's and Netty's frees back to the OS (~20 MiB of RSS). An OutOfMemoryError ends the process so ECS
+# replaces the task instead of leaving it half alive. Extra flags: JAVA_TOOL_OPTIONS (read by the JVM itself, no shell
+# needed).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC", "-Xms96m", "-Xmn48m", "-XX:MetaspaceSize=64m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8", "-jar", "/app/tracker-service.jar"]
