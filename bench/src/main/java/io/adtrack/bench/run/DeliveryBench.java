@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,12 +79,19 @@ final class DeliveryBench {
       env.put("SPOOL_DIR", spoolDir.toString());
       env.putAll(mode.environment());
       String slug = mode.name().replaceAll("[^a-z]+", "-");
-      tracker = ChildProcess.of("tracker-" + slug, ChildProcess.java(flags.flags(), List.of("-jar", jar.toString())))
+      List<String> jvm = new ArrayList<>(flags.flags());
+      jvm.add(GcLog.flag(gcLog()));
+      tracker = ChildProcess.of("tracker-" + slug, ChildProcess.java(jvm, List.of("-jar", jar.toString())))
           .environment(env).logTo(workDir.resolve("tracker-" + slug + ".log")).killOnJvmExit().start();
       TrackerBench.require(Http.await(Duration.ofSeconds(90), () -> {
         Http.Response ready = Http.tryGet("http://localhost:" + managementPort + "/health/ready");
         return ready != null && ready.status() == 200;
       }), "tracker (" + mode.name() + ") not ready within 90 s", tracker);
+    }
+
+    /** The tracker's GC log (no effect on the collector; tells a collector's pause from the machine's noise). */
+    Path gcLog() {
+      return workDir.resolve("tracker-" + mode.name().replaceAll("[^a-z]+", "-") + "-gc.log");
     }
 
     LoadResult closedLoop(Duration duration) {
@@ -201,13 +209,19 @@ final class DeliveryBench {
     }
     double rate = Math.max(100, Math.floor(median(rounds.get(memory), LoadResult::requestsPerSecond) / 2));
     Map<Target, List<LoadResult>> paced = new LinkedHashMap<>();
+    List<List<String>> pacedRows = new ArrayList<>();
     for (int i = 0; i < options.latencyRounds(); i++) {
       for (Target target : targets) {
         settleAll();
+        Instant from = Instant.now();
         LoadResult result = generator.constantRate(target.mode.name(), "localhost", target.port,
             options.connections(), mix, rate, options.latencySettle(), options.latencyRound());
         target.acknowledged += result.acknowledged();
         paced.computeIfAbsent(target, t -> new ArrayList<>()).add(result);
+        GcLog.Window gc = GcLog.within(GcLog.read(target.gcLog()), from, Instant.now());
+        pacedRows.add(List.of("`" + target.mode.name() + "`", Integer.toString(i + 1),
+            Report.f2(result.latencyMillis(99)), Report.f2(result.latencyMillis(99.9)),
+            gc.count() + ", max " + Report.f1(gc.maxMillis()) + " ms, total " + Report.f0(gc.totalMillis()) + " ms"));
         LOG.info("{}", result);
       }
     }
@@ -241,7 +255,10 @@ final class DeliveryBench {
                 + "that covers it, on this machine's disk.", options.rounds(), options.round().toSeconds(),
             options.connections(), options.latencyRounds(), options.latencyRound().toSeconds(), Report.f0(rate)))
         .table(List.of("mode", "max req/s", "vs memory", "p99 ms at max", "p50 ms at half", "p99 ms at half",
-            "p99 vs memory", "p99.9 ms at half", "statuses (last max round)"), rows);
+            "p99 vs memory", "p99.9 ms at half", "statuses (last max round)"), rows)
+        .paragraph("Each constant-rate round, with the tracker's GC pauses in it (from its `-Xlog:gc` log, settle "
+            + "time included):")
+        .table(List.of("mode", "round", "p99 ms", "p99.9 ms", "tracker GC pauses"), pacedRows);
   }
 
   /**
