@@ -48,6 +48,8 @@ final class DeliveryBench {
   /** A running tracker of one mode, its sink, and the proxy between them. */
   private final class Target {
     final Mode mode;
+    /** The mode's name as it appears in file and process names. */
+    final String slug;
     final Path spoolDir;
     final ChildProcess sink;
     final int sinkPort;
@@ -59,7 +61,7 @@ final class DeliveryBench {
 
     Target(Mode mode) throws IOException {
       this.mode = mode;
-      String slug = mode.name().replaceAll("[^a-z]+", "-");
+      this.slug = mode.name().replaceAll("[^a-z]+", "-");
       this.spoolDir = Files.createDirectories(workDir.resolve("spool-" + slug));
       this.sinkPort = FreePorts.next();
       this.sink = ChildProcess.of("sink-" + slug, ChildProcess.java(List.of("-Xmx512m"), List.of("-cp", classpath,
@@ -78,10 +80,8 @@ final class DeliveryBench {
           kinesisLine.port(), flags);
       env.put("SPOOL_DIR", spoolDir.toString());
       env.putAll(mode.environment());
-      String slug = mode.name().replaceAll("[^a-z]+", "-");
-      List<String> jvm = new ArrayList<>(flags.flags());
-      jvm.add(GcLog.flag(gcLog()));
-      tracker = ChildProcess.of("tracker-" + slug, ChildProcess.java(jvm, List.of("-jar", jar.toString())))
+      tracker = ChildProcess.of("tracker-" + slug,
+              ChildProcess.java(flags.withGcLog(gcLog()), List.of("-jar", jar.toString())))
           .environment(env).logTo(workDir.resolve("tracker-" + slug + ".log")).killOnJvmExit().start();
       TrackerBench.require(Http.await(Duration.ofSeconds(90), () -> {
         Http.Response ready = Http.tryGet("http://localhost:" + managementPort + "/health/ready");
@@ -89,9 +89,8 @@ final class DeliveryBench {
       }), "tracker (" + mode.name() + ") not ready within 90 s", tracker);
     }
 
-    /** The tracker's GC log (no effect on the collector; tells a collector's pause from the machine's noise). */
     Path gcLog() {
-      return workDir.resolve("tracker-" + mode.name().replaceAll("[^a-z]+", "-") + "-gc.log");
+      return workDir.resolve("tracker-" + slug + "-gc.log");
     }
 
     LoadResult closedLoop(Duration duration) {

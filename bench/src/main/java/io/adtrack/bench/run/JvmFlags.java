@@ -37,6 +37,13 @@ record JvmFlags(List<String> flags, Map<String, String> environment, String sour
   private static final Pattern TASK_MEMORY = Pattern.compile(
       "(?m)^\\s*Memory:\\s*(?:!Ref\\s+(\\w+)|['\"]?(\\d+))");
 
+  /** These flags plus a GC log to {@code file} (no effect on the collector; tells a collector's pause from noise). */
+  List<String> withGcLog(Path file) {
+    List<String> all = new ArrayList<>(flags);
+    all.add(GcLog.flag(file));
+    return all;
+  }
+
   static JvmFlags read(Path root) {
     long taskMiB = FALLBACK_TASK_MIB;
     String taskSource = "default " + FALLBACK_TASK_MIB + " MiB (no Memory: in cloudformation/*.yaml)";

@@ -570,11 +570,9 @@ final class TrackerBench {
     return round;
   }
 
-  /** The production flags plus a GC log (no effect on the collector, lets the report tell GC from noise). */
+  /** The production flags plus a GC log. */
   private List<String> withGcLog(String name) {
-    List<String> all = new ArrayList<>(flags.flags());
-    all.add(GcLog.flag(workDir.resolve(name + "-gc.log")));
-    return all;
+    return flags.withGcLog(workDir.resolve(name + "-gc.log"));
   }
 
   private SinkStats.Snapshot sinkSnapshot() {

@@ -168,9 +168,14 @@ final class SpoolWriter implements Runnable {
     @Override
     public void run() {
       due = false;
-      if (parked) {
-        LockSupport.unpark(thread);
-      }
+      unparkIfParked();
+    }
+  }
+
+  private void unparkIfParked() {
+    Thread writerThread = thread;
+    if (parked && writerThread != null) {
+      LockSupport.unpark(writerThread);
     }
   }
 
@@ -182,10 +187,7 @@ final class SpoolWriter implements Runnable {
   void retireIfIdle(Segment segment, long end) {
     retireEnd = end;
     retireCandidate = segment;
-    Thread writerThread = thread;
-    if (parked && writerThread != null) {
-      LockSupport.unpark(writerThread);
-    }
+    unparkIfParked();
   }
 
   /** Why the last write failed, while no write has succeeded since; null when writing works. */
