@@ -39,12 +39,13 @@ import org.slf4j.LoggerFactory;
  * again with the next appends, or by itself every probe interval when none come.
  * <p>
  * <b>Threads.</b> Callers are Vert.x event loops, which must not wait for a disk. {@link #append} only checks the
- * bounds and queues the record; one writer thread takes everything queued, frames it into one buffer and writes it
- * with one system call, then completes each caller's future on the caller's own context (one task per context and
- * batch; an HTTP request runs on a context of its own, so that is a task per request, or one for a whole
- * {@code POST /events}). One reader thread reads the segments ahead into a bounded window that {@link #poll} hands
+ * bounds and queues the record. At the end of its turn, an event loop writes everything queued with one system call
+ * (a copy into the kernel's page cache, never an fsync) and answers in the same turn; when another thread is writing
+ * at that moment, when fsync is on, or for a second after a loop's write was slow, one writer thread writes instead
+ * and completes each caller's future on the caller's own event loop (one task per loop and batch). The writer thread
+ * also runs the fsyncs. One reader thread reads the segments ahead into a bounded window that {@link #poll} hands
  * out without touching the disk, deletes confirmed segments and saves the watermark. A backlog stays in the files:
- * the heap holds at most the read-ahead window, the records handed out, and the appends waiting for the writer.
+ * the heap holds at most the read-ahead window, the records handed out, and the appends waiting to be written.
  * <p>
  * <b>What an {@link AppendResult#APPENDED} survives</b>, by {@code fsyncInterval} (SPOOL_FSYNC_MS):
  * <ul>
@@ -354,6 +355,15 @@ public final class Spool {
   /** Every record below this sequence was confirmed (what the checkpoint saves). */
   long watermark() {
     return reader.watermark();
+  }
+
+  /** Batches written by event loops, and by the writer thread. */
+  long batchesWrittenOnEventLoops() {
+    return writer.batchesWrittenOnEventLoops();
+  }
+
+  long batchesWrittenByWriterThread() {
+    return writer.batchesWrittenByWriterThread();
   }
 
   /** Bytes of the records in the read-ahead window. */

@@ -18,14 +18,28 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that writes the spool. Appends from any thread queue up here; each turn takes everything queued
- * (up to one write buffer), frames it, and writes it with one positional write at the end of the active segment,
- * so the cost of a system call is shared by every record that arrived meanwhile.
+ * Writes the spool: appends from any thread queue up here, and whoever writes takes everything queued (up to one
+ * write buffer), frames it, and writes it with one positional write at the end of the active segment, so the cost
+ * of a system call is shared by every record that arrived meanwhile. Two kinds of thread write, one at a time (the
+ * write lock guards all writing state):
+ * <ul>
+ *   <li>An event loop, at the end of its turn, writes what its requests (and anyone else) queued, when it can take
+ *   the lock without waiting and fsync is off. The write only copies into the kernel's page cache, as Redis' AOF
+ *   does from its event loop, and the answers go out in the same turn: no other thread has to be scheduled between
+ *   a request and its answer, which is what the spool cost on a busy machine (see docs/performance.md). Should such
+ *   a write take longer than {@link #SLOW_LOOP_WRITE_NANOS} (the kernel throttling writers on a slow disk), the
+ *   loops hand their appends to the writer thread for the next {@link #HAND_OVER_NANOS}, so a slow disk stalls a
+ *   loop once, not every turn.</li>
+ *   <li>The writer thread takes the rest: appends when the lock was taken, every append when fsync is on (the answer
+ *   waits for the fsync anyway), appends from callers off the event loops; and it alone syncs, probes a failed
+ *   disk, closes idle segments and shuts down.</li>
+ * </ul>
  * <ul>
  *   <li>Without fsync, a batch is answered as soon as its write returned: the bytes are in the OS and survive the
  *   process. With fsync, written batches wait for the next fsync (at most one per interval) and are answered after
@@ -48,6 +62,14 @@ final class SpoolWriter implements Runnable {
   private static final long MAX_TIMED_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How long without appends before a fully confirmed active segment is closed, so that it can be deleted. */
   static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * A write on an event loop that took longer than this means the disk holds writers back (the kernel's dirty-page
+   * throttling pauses a writer for 10 to 200 ms). Well above a preempted loop's few milliseconds on a busy machine,
+   * which are no reason to hand over.
+   */
+  static final long SLOW_LOOP_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** How long the event loops leave writing to the writer thread after a slow write. */
+  static final long HAND_OVER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final SpoolOptions options;
   private final Path directory;
@@ -64,7 +86,9 @@ final class SpoolWriter implements Runnable {
   private final long syncIntervalNanos;
   private final long probeIntervalNanos;
   private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle slowWriteLog = new LogThrottle(Duration.ofSeconds(60));
   private final ThreadLocal<TurnEnd> turnEnds = ThreadLocal.withInitial(TurnEnd::new);
+  private final ReentrantLock writeLock = new ReentrantLock();
 
   private volatile Thread thread;
   private volatile boolean parked;
@@ -73,10 +97,11 @@ final class SpoolWriter implements Runnable {
   private volatile String unavailableReason;
   private volatile Segment retireCandidate;
   private volatile long retireEnd;
+  /** Until when the event loops hand their appends to the writer thread (after a slow write on a loop). */
+  private volatile long handOverUntilNanos;
+  private volatile boolean handingOver;
 
-  // Writer thread only.
-  /** The batch being written, so that a bug thrown from the middle of it still gets it answered. */
-  private List<PendingAppend> inProgress = List.of();
+  // Guarded by the write lock.
   private Segment active;
   private long nextSequence;
   private List<PendingAppend> awaitingSync = new ArrayList<>();
@@ -87,6 +112,8 @@ final class SpoolWriter implements Runnable {
   private boolean wroteSinceProbe;
   private long failedWrites;
   private long lastWriteAtNanos;
+  private long batchesOnLoops;
+  private long batchesOnWriter;
 
   /**
    * @param onReadable told (from the writer thread) whenever more of a segment became readable or one was sealed
@@ -138,10 +165,10 @@ final class SpoolWriter implements Runnable {
   }
 
   /**
-   * Wakes the parked writer. From an event loop, once at the end of the loop's turn rather than at once: the appends
-   * of every request the turn handles then go in one batch, for one wake-up of the writer (a context switch, which
-   * costs more than the write) instead of one per request. The writer checks the queue after it marked itself parked
-   * and before it parks, so a wake-up that comes later than the append is never lost.
+   * Gets the append written. From an event loop, at the end of the loop's turn rather than at once: the appends of
+   * every request the turn handles then go in one batch, written by the loop itself or by one wake-up of the writer
+   * (see {@link TurnEnd}). From elsewhere, wakes the parked writer. The writer checks the queue after it marked itself
+   * parked and before it parks, so a wake-up that comes later than the append is never lost.
    */
   private void wake(EventLoop callerLoop) {
     if (callerLoop != null && callerLoop.inEventLoop()) {
@@ -160,7 +187,7 @@ final class SpoolWriter implements Runnable {
     LockSupport.unpark(thread);
   }
 
-  /** The task that wakes the writer at the end of an event loop's turn; one per loop thread. */
+  /** The task that writes (or wakes the writer) at the end of an event loop's turn; one per loop thread. */
   private final class TurnEnd implements Runnable {
     /** Loop thread only. */
     private boolean due;
@@ -168,7 +195,52 @@ final class SpoolWriter implements Runnable {
     @Override
     public void run() {
       due = false;
-      unparkIfParked();
+      if (!mayWriteOnLoop() || !writeLock.tryLock()) {
+        unparkIfParked();
+        return;
+      }
+      try {
+        if (!stopping) {
+          writeOnLoop();
+        }
+      } catch (RuntimeException e) {
+        LOG.error("A spool write on an event loop failed; its appends were answered UNAVAILABLE", e);
+      } finally {
+        writeLock.unlock();
+      }
+      if (!queue.isEmpty()) {
+        unparkIfParked();
+      }
+    }
+  }
+
+  private boolean mayWriteOnLoop() {
+    if (options.syncs() || stopping || finished) {
+      return false;
+    }
+    if (handingOver) {
+      if (time.nanoTime() - handOverUntilNanos < 0) {
+        return false;
+      }
+      handingOver = false;
+    }
+    return true;
+  }
+
+  /** Under the write lock, on an event loop: writes what is queued, and notes when that took too long. */
+  private void writeOnLoop() {
+    long start = time.nanoTime();
+    int batches = writeQueued();
+    batchesOnLoops += batches;
+    long took = time.nanoTime() - start;
+    if (batches > 0 && took > SLOW_LOOP_WRITE_NANOS) {
+      handOverUntilNanos = start + took + HAND_OVER_NANOS;
+      handingOver = true;
+      if (slowWriteLog.tryAcquire()) {
+        LOG.warn("A spool write on an event loop took {} ms (the disk holds writers back); the spool's writer thread"
+            + " writes for the next {} ms", TimeUnit.NANOSECONDS.toMillis(took),
+            TimeUnit.NANOSECONDS.toMillis(HAND_OVER_NANOS));
+      }
     }
   }
 
@@ -190,6 +262,26 @@ final class SpoolWriter implements Runnable {
     unparkIfParked();
   }
 
+  /** Batches written by event loops so far. */
+  long batchesWrittenOnEventLoops() {
+    writeLock.lock();
+    try {
+      return batchesOnLoops;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Batches written by the writer thread so far. */
+  long batchesWrittenByWriterThread() {
+    writeLock.lock();
+    try {
+      return batchesOnWriter;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Why the last write failed, while no write has succeeded since; null when writing works. */
   String unavailableReason() {
     return unavailableReason;
@@ -198,6 +290,11 @@ final class SpoolWriter implements Runnable {
   /** Writes what is queued, syncs and seals, answers everything, then stops (see {@code onFinished}). */
   void stop() {
     stopping = true;
+    wakeUnconditionally();
+  }
+
+  /** Wakes the writer, or makes its next park return at once (a permit), whether or not it sleeps now. */
+  private void wakeUnconditionally() {
     Thread writerThread = thread;
     if (writerThread != null) {
       LockSupport.unpark(writerThread);
@@ -214,7 +311,6 @@ final class SpoolWriter implements Runnable {
       LOG.error("The spool writer stopped", e);
       unavailableReason = "the spool writer stopped: " + e;
       leftOver = AppendResult.UNAVAILABLE;
-      PendingAppend.completeAll(inProgress, AppendResult.UNAVAILABLE);
       PendingAppend.completeAll(awaitingSync, AppendResult.UNAVAILABLE);
     } finally {
       finished = true;
@@ -231,28 +327,47 @@ final class SpoolWriter implements Runnable {
 
   private void loop() {
     while (true) {
-      List<PendingAppend> batch = takeBatch();
-      if (!batch.isEmpty()) {
-        inProgress = batch;
-        write(batch);
-        inProgress = List.of();
-      }
-      long now = time.nanoTime();
-      if (options.syncs() && !awaitingSync.isEmpty() && now - nextSyncAtNanos >= 0) {
-        sync(now);
-      }
-      if (unavailableReason != null && now - nextProbeAtNanos >= 0) {
-        probe(now);
-      }
-      retireIfStillIdle(now);
-      if (batch.isEmpty() && queue.isEmpty()) {
+      long timeout;
+      writeLock.lock();
+      try {
+        int wrote = writeQueued();
+        batchesOnWriter += wrote;
+        long now = time.nanoTime();
+        if (options.syncs() && !awaitingSync.isEmpty() && now - nextSyncAtNanos >= 0) {
+          sync(now);
+        }
+        if (unavailableReason != null && now - nextProbeAtNanos >= 0) {
+          probe(now);
+        }
+        retireIfStillIdle(now);
+        if (wrote > 0 || !queue.isEmpty()) {
+          continue;
+        }
         if (stopping) {
           shutDown();
           return;
         }
-        park(now);
+        timeout = parkNanos(now);
+      } finally {
+        writeLock.unlock();
+      }
+      park(timeout);
+    }
+  }
+
+  /** Writes everything queued, a buffer at a time; returns how many batches that took. */
+  private int writeQueued() {
+    int batches = 0;
+    for (List<PendingAppend> batch; !(batch = takeBatch()).isEmpty(); batches++) {
+      try {
+        write(batch);
+      } catch (RuntimeException | Error e) {
+        // A bug: answer the batch rather than leave its callers waiting, and let the caller report it.
+        PendingAppend.completeAll(batch, AppendResult.UNAVAILABLE);
+        throw e;
       }
     }
+    return batches;
   }
 
   private List<PendingAppend> takeBatch() {
@@ -410,6 +525,9 @@ final class SpoolWriter implements Runnable {
     if (unavailableReason == null) {
       LOG.warn("Spool unavailable, appends are answered UNAVAILABLE until a write succeeds: {}", reason, e);
       nextProbeAtNanos = time.nanoTime() + probeIntervalNanos;
+      unavailableReason = reason;
+      // When this failed on an event loop, the writer may sleep with no probe due: it must wake to probe.
+      wakeUnconditionally();
     } else if (failureLog.tryAcquire()) {
       LOG.warn("Spool still unavailable ({} failed writes so far): {}", failedWrites, reason);
     }
@@ -508,6 +626,8 @@ final class SpoolWriter implements Runnable {
 
   /** A planned stop: what was written is forced to the device once, whatever the fsync setting, then sealed. */
   private void shutDown() {
+    LOG.debug("Spool writer closing: {} batches were written on event loops, {} by the writer thread", batchesOnLoops,
+        batchesOnWriter);
     if (options.syncs() && !awaitingSync.isEmpty()) {
       sync(time.nanoTime());
     }
@@ -534,7 +654,8 @@ final class SpoolWriter implements Runnable {
     onReadable.run();
   }
 
-  private void park(long now) {
+  /** How long the writer may sleep: until the next fsync or probe is due, or (MAX_VALUE) until woken. */
+  private long parkNanos(long now) {
     long timeout = Long.MAX_VALUE;
     if (options.syncs() && !awaitingSync.isEmpty()) {
       timeout = nextSyncAtNanos - now;
@@ -542,6 +663,10 @@ final class SpoolWriter implements Runnable {
     if (unavailableReason != null) {
       timeout = Math.min(timeout, nextProbeAtNanos - now);
     }
+    return timeout;
+  }
+
+  private void park(long timeout) {
     if (timeout <= 0) {
       return;
     }

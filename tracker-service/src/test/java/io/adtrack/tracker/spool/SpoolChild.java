@@ -1,6 +1,8 @@
 package io.adtrack.tracker.spool;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,9 +33,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code flood DIR THREADS FSYNC_MS}: appends from THREADS threads (up to 256 in flight each) until killed;
  *   prints {@code ok ID} for every record only after its append was answered APPENDED.</li>
  *   <li>{@code hold DIR}: opens the spool, prints {@code open}, and keeps it open until stdin closes.</li>
- *   <li>{@code commands DIR SEGMENT_BYTES}: reads commands from stdin: {@code append N SIZE} (N appends at once;
+ *   <li>{@code commands DIR SEGMENT_BYTES}: reads commands from stdin: {@code append N SIZE} (N appends in one turn
+ *   of a Vert.x event loop, as the tracker's requests make them, so the loop writes them itself;
  *   prints {@code ok ID} per APPENDED, then {@code done APPENDED=a UNAVAILABLE=u ...}), {@code health}
- *   ({@code health true|false REASON}) and {@code close} ({@code closed}, then exits).</li>
+ *   ({@code health true|false REASON}), {@code batches} ({@code batches ON_LOOPS BY_WRITER_THREAD}) and
+ *   {@code close} ({@code closed}, then exits).</li>
  * </ul>
  */
 public final class SpoolChild {
@@ -106,6 +111,8 @@ public final class SpoolChild {
   private static void commands(Path dir, long segmentBytes) throws IOException {
     Spool spool = Spool.open(SpoolOptions.of(dir, 64L << 20, Duration.ZERO).withSegmentBytes(segmentBytes)
         .withProbeInterval(Duration.ofMillis(200)));
+    Vertx vertx = Vertx.vertx();
+    Context loop = vertx.getOrCreateContext();
     PrintStream out = System.out;
     out.println("ready");
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
@@ -117,11 +124,16 @@ public final class SpoolChild {
           int size = Integer.parseInt(command[2]);
           List<String> ids = new ArrayList<>();
           List<Future<AppendResult>> appends = new ArrayList<>();
-          for (int i = 0; i < count; i++) {
-            String id = UUID.randomUUID().toString();
-            ids.add(id);
-            appends.add(spool.append(id, new byte[size]));
-          }
+          CompletableFuture<Void> queued = new CompletableFuture<>();
+          loop.runOnContext(v -> {
+            for (int i = 0; i < count; i++) {
+              String id = UUID.randomUUID().toString();
+              ids.add(id);
+              appends.add(spool.append(id, new byte[size]));
+            }
+            queued.complete(null);
+          });
+          queued.join();
           Map<AppendResult, Integer> counts = new EnumMap<>(AppendResult.class);
           for (int i = 0; i < count; i++) {
             AppendResult result = SpoolTesting.result(appends.get(i));
@@ -133,8 +145,11 @@ public final class SpoolChild {
           out.println("done " + counts);
         }
         case "health" -> out.println("health " + spool.health().ready() + " " + spool.health().reason());
+        case "batches" -> out.println("batches " + spool.batchesWrittenOnEventLoops() + " "
+            + spool.batchesWrittenByWriterThread());
         case "close" -> {
           SpoolTesting.close(spool);
+          SpoolTesting.result(vertx.close());
           out.println("closed");
           out.flush();
           return;

@@ -112,6 +112,9 @@ class SpoolCrashTest {
       child.send("health");
       assertThat(child.awaitLine(line -> line.startsWith("health "))).startsWith("health false ")
           .contains("File too large");
+      child.send("batches");
+      assertThat(child.awaitLine(line -> line.startsWith("batches "))).as("the event loop wrote, and failed, itself")
+          .isEqualTo("batches 1 0");
 
       Process lift = new ProcessBuilder("prlimit", "--pid", Long.toString(child.pid()), "--fsize=unlimited:")
           .inheritIO().start();

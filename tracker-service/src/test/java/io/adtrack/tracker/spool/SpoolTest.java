@@ -23,6 +23,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -279,6 +281,89 @@ class SpoolTest {
     } finally {
       result(vertx.close());
     }
+  }
+
+  @Test
+  void theAppendsOfOneEventLoopTurn_areWrittenByThatLoop_inOneBatch_notHandedToTheWriterThread() throws Exception {
+    Spool spool = open(options());
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<Future<AppendResult>> appends = onEventLoop(vertx, () -> IntStream.range(0, 20)
+          .mapToObj(i -> spool.append("id-" + i, payload(i, 100))).toList());
+
+      assertThat(appends).allSatisfy(append -> assertThat(result(append)).isEqualTo(AppendResult.APPENDED));
+      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(1);
+      assertThat(spool.batchesWrittenByWriterThread()).isZero();
+      assertThat(take(spool, 20)).extracting(SpoolRecord::messageId)
+          .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "id-" + i).toList());
+    } finally {
+      result(vertx.close());
+    }
+  }
+
+  @Test
+  void afterASlowWriteOnAnEventLoop_theWriterThreadWritesForASecond_thenTheLoopsAgain() throws Exception {
+    FakeTime time = new FakeTime();
+    AtomicBoolean slowDisk = new AtomicBoolean(true);
+    // Each look at the clock from a loop while the disk is "slow" finds the threshold gone: the loop's write is slow.
+    SpoolTime slowOnLoops = new SpoolTime() {
+      @Override
+      public long nanoTime() {
+        if (slowDisk.get() && Context.isOnEventLoopThread()) {
+          time.advance(Duration.ofNanos(SpoolWriter.SLOW_LOOP_WRITE_NANOS));
+        }
+        return time.nanoTime();
+      }
+
+      @Override
+      public long currentTimeMillis() {
+        return time.currentTimeMillis();
+      }
+    };
+    Spool spool = open(options(), slowOnLoops);
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThat(result(onEventLoop(vertx, () -> spool.append("slow", payload(1, 100)))))
+          .isEqualTo(AppendResult.APPENDED);
+      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(1);
+      slowDisk.set(false);
+
+      assertThat(result(onEventLoop(vertx, () -> spool.append("handed-over", payload(2, 100)))))
+          .isEqualTo(AppendResult.APPENDED);
+      assertThat(spool.batchesWrittenByWriterThread()).isEqualTo(1);
+      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(1);
+
+      time.advance(Duration.ofNanos(SpoolWriter.HAND_OVER_NANOS));
+      assertThat(result(onEventLoop(vertx, () -> spool.append("on-the-loop-again", payload(3, 100)))))
+          .isEqualTo(AppendResult.APPENDED);
+      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(2);
+      assertThat(spool.batchesWrittenByWriterThread()).isEqualTo(1);
+      assertThat(take(spool, 3)).extracting(SpoolRecord::messageId)
+          .containsExactly("slow", "handed-over", "on-the-loop-again");
+    } finally {
+      result(vertx.close());
+    }
+  }
+
+  @Test
+  void withFsync_theWriterThreadWrites_forTheAnswerWaitsForItsFsyncAnyway() throws Exception {
+    Spool spool = open(options().withFsyncInterval(Duration.ofMillis(1)));
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThat(result(onEventLoop(vertx, () -> spool.append("synced", payload(1, 100)))))
+          .isEqualTo(AppendResult.APPENDED);
+      assertThat(spool.batchesWrittenOnEventLoops()).isZero();
+      assertThat(spool.batchesWrittenByWriterThread()).isEqualTo(1);
+    } finally {
+      result(vertx.close());
+    }
+  }
+
+  /** Runs {@code appends} in one turn of an event loop, as an HTTP request's handler would. */
+  private static <T> T onEventLoop(Vertx vertx, Supplier<T> appends) throws Exception {
+    CompletableFuture<T> made = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> made.complete(appends.get()));
+    return made.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Test
