@@ -9,9 +9,10 @@ import java.util.OptionalLong;
 
 /**
  * One segment file, named by the sequence number of its first record. Three parties share it, each with its own
- * fields: the writer appends ({@link #writeChannel}, {@link #writtenEnd}) and publishes how far it may be read
- * ({@link #readableEnd}, then {@link #sealed} once it will not grow); the reader and confirmations count its records
- * under the reader's lock, so the reader can delete the file once every record it held is confirmed.
+ * fields: the writer appends ({@link #writeChannel}, {@link #writtenEnd}, under its write lock, on whichever thread
+ * writes) and publishes how far it may be read ({@link #readableEnd}, then {@link #sealed} once it will not grow);
+ * the reader and confirmations count its records under the reader's lock, so the reader can delete the file once
+ * every record it held is confirmed.
  */
 final class Segment {
 
@@ -27,7 +28,7 @@ final class Segment {
   /** No byte will be added: once this is seen true, {@link #readableEnd} is final. */
   volatile boolean sealed;
 
-  // Writer thread only.
+  // Guarded by the writer's write lock.
   FileChannel writeChannel;
   long writtenEnd;
   /** A failed write could not be rolled back: append nothing more here. */

@@ -116,7 +116,7 @@ final class SpoolWriter implements Runnable {
   private long batchesOnWriter;
 
   /**
-   * @param onReadable told (from the writer thread) whenever more of a segment became readable or one was sealed
+   * @param onReadable told (on whichever thread wrote) when more of a segment became readable or one was sealed
    * @param onFinished told once the writer has answered everything and stopped
    */
   SpoolWriter(SpoolOptions options, SpoolTime time, FileSync fileSync, ConcurrentSkipListMap<Long, Segment> segments,
