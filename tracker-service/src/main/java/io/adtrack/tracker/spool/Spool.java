@@ -357,13 +357,9 @@ public final class Spool {
     return reader.watermark();
   }
 
-  /** Batches written by event loops, and by the writer thread. */
-  long batchesWrittenOnEventLoops() {
-    return writer.batchesWrittenOnEventLoops();
-  }
-
-  long batchesWrittenByWriterThread() {
-    return writer.batchesWrittenByWriterThread();
+  /** Batches written so far by event loops and by the writer thread. */
+  SpoolWriter.Batches batchesWritten() {
+    return writer.batchesWritten();
   }
 
   /** Bytes of the records in the read-ahead window. */

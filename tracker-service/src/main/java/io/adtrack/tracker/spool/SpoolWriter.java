@@ -262,21 +262,14 @@ final class SpoolWriter implements Runnable {
     unparkIfParked();
   }
 
-  /** Batches written by event loops so far. */
-  long batchesWrittenOnEventLoops() {
-    writeLock.lock();
-    try {
-      return batchesOnLoops;
-    } finally {
-      writeLock.unlock();
-    }
+  /** How many batches were written so far, and by which kind of thread. */
+  record Batches(long onEventLoops, long byWriterThread) {
   }
 
-  /** Batches written by the writer thread so far. */
-  long batchesWrittenByWriterThread() {
+  Batches batchesWritten() {
     writeLock.lock();
     try {
-      return batchesOnWriter;
+      return new Batches(batchesOnLoops, batchesOnWriter);
     } finally {
       writeLock.unlock();
     }

@@ -145,8 +145,10 @@ public final class SpoolChild {
           out.println("done " + counts);
         }
         case "health" -> out.println("health " + spool.health().ready() + " " + spool.health().reason());
-        case "batches" -> out.println("batches " + spool.batchesWrittenOnEventLoops() + " "
-            + spool.batchesWrittenByWriterThread());
+        case "batches" -> {
+          SpoolWriter.Batches batches = spool.batchesWritten();
+          out.println("batches " + batches.onEventLoops() + " " + batches.byWriterThread());
+        }
         case "close" -> {
           SpoolTesting.close(spool);
           SpoolTesting.result(vertx.close());

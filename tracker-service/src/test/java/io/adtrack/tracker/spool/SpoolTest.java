@@ -292,8 +292,7 @@ class SpoolTest {
           .mapToObj(i -> spool.append("id-" + i, payload(i, 100))).toList());
 
       assertThat(appends).allSatisfy(append -> assertThat(result(append)).isEqualTo(AppendResult.APPENDED));
-      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(1);
-      assertThat(spool.batchesWrittenByWriterThread()).isZero();
+      assertThat(spool.batchesWritten()).isEqualTo(new SpoolWriter.Batches(1, 0));
       assertThat(take(spool, 20)).extracting(SpoolRecord::messageId)
           .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "id-" + i).toList());
     } finally {
@@ -325,19 +324,17 @@ class SpoolTest {
     try {
       assertThat(result(onEventLoop(vertx, () -> spool.append("slow", payload(1, 100)))))
           .isEqualTo(AppendResult.APPENDED);
-      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(1);
+      assertThat(spool.batchesWritten()).isEqualTo(new SpoolWriter.Batches(1, 0));
       slowDisk.set(false);
 
       assertThat(result(onEventLoop(vertx, () -> spool.append("handed-over", payload(2, 100)))))
           .isEqualTo(AppendResult.APPENDED);
-      assertThat(spool.batchesWrittenByWriterThread()).isEqualTo(1);
-      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(1);
+      assertThat(spool.batchesWritten()).as("handed to the writer thread").isEqualTo(new SpoolWriter.Batches(1, 1));
 
       time.advance(Duration.ofNanos(SpoolWriter.HAND_OVER_NANOS));
       assertThat(result(onEventLoop(vertx, () -> spool.append("on-the-loop-again", payload(3, 100)))))
           .isEqualTo(AppendResult.APPENDED);
-      assertThat(spool.batchesWrittenOnEventLoops()).isEqualTo(2);
-      assertThat(spool.batchesWrittenByWriterThread()).isEqualTo(1);
+      assertThat(spool.batchesWritten()).as("back on the loop").isEqualTo(new SpoolWriter.Batches(2, 1));
       assertThat(take(spool, 3)).extracting(SpoolRecord::messageId)
           .containsExactly("slow", "handed-over", "on-the-loop-again");
     } finally {
@@ -352,8 +349,7 @@ class SpoolTest {
     try {
       assertThat(result(onEventLoop(vertx, () -> spool.append("synced", payload(1, 100)))))
           .isEqualTo(AppendResult.APPENDED);
-      assertThat(spool.batchesWrittenOnEventLoops()).isZero();
-      assertThat(spool.batchesWrittenByWriterThread()).isEqualTo(1);
+      assertThat(spool.batchesWritten()).isEqualTo(new SpoolWriter.Batches(0, 1));
     } finally {
       result(vertx.close());
     }
