@@ -355,6 +355,58 @@ class SpoolTest {
     }
   }
 
+  @Test
+  void appendsFromSeveralEventLoopsAndAPlainThread_atOnce_areAllKept_eachSourceInItsOrder() throws Exception {
+    Spool spool = open(options().withSegmentBytes(256 * 1024));
+    Vertx vertx = Vertx.vertx();
+    try {
+      int turns = 40;
+      int perTurn = 50;
+      List<Future<AppendResult>> appends = Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Void>> sources = new ArrayList<>();
+      for (int loop = 0; loop < 4; loop++) {
+        String source = "loop" + loop;
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        sources.add(done);
+        // Each turn a task of its own, so the loops' turns and the writer thread's batches interleave.
+        for (int turn = 0; turn < turns; turn++) {
+          int first = turn * perTurn;
+          boolean last = turn == turns - 1;
+          context.runOnContext(v -> {
+            for (int i = first; i < first + perTurn; i++) {
+              appends.add(spool.append(source + "-" + i, payload(i, 200)));
+            }
+            if (last) {
+              done.complete(null);
+            }
+          });
+        }
+      }
+      CompletableFuture<Void> plain = CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < turns * perTurn; i++) {
+          appends.add(spool.append("thread-" + i, payload(i, 200)));
+        }
+      });
+      sources.add(plain);
+      CompletableFuture.allOf(sources.toArray(CompletableFuture[]::new))
+          .get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(appends).hasSize(5 * turns * perTurn)
+          .allSatisfy(append -> assertThat(result(append)).isEqualTo(AppendResult.APPENDED));
+      List<SpoolRecord> records = drain(spool);
+      assertThat(records).extracting(SpoolRecord::sequence).doesNotHaveDuplicates();
+      for (String source : List.of("loop0", "loop1", "loop2", "loop3", "thread")) {
+        assertThat(records.stream().map(SpoolRecord::messageId).filter(id -> id.startsWith(source + "-")))
+            .as(source).containsExactlyElementsOf(
+                IntStream.range(0, turns * perTurn).mapToObj(i -> source + "-" + i).toList());
+      }
+      assertThat(spool.skippedRecords()).isZero();
+    } finally {
+      result(vertx.close());
+    }
+  }
+
   /** Runs {@code appends} in one turn of an event loop, as an HTTP request's handler would. */
   private static <T> T onEventLoop(Vertx vertx, Supplier<T> appends) throws Exception {
     CompletableFuture<T> made = new CompletableFuture<>();
