@@ -81,7 +81,7 @@ final class PendingAppend {
       }
     } catch (RejectedExecutionException e) {
       // Vert.x is shutting down and the event loop takes no more tasks: still answer, from here.
-      LOG.debug("Caller's event loop gone; completing {} appends on the spool writer", appends.size());
+      LOG.debug("Caller's event loop gone; completing {} appends on the thread that wrote them", appends.size());
       appends.forEach(append -> append.complete(result));
     }
   }

@@ -184,7 +184,7 @@ final class SpoolWriter implements Runnable {
         // The loop is shutting down: wake the writer now instead.
       }
     }
-    LockSupport.unpark(thread);
+    wakeUnconditionally();
   }
 
   /** The task that writes (or wakes the writer) at the end of an event loop's turn; one per loop thread. */
@@ -515,16 +515,18 @@ final class SpoolWriter implements Runnable {
 
   private void unavailable(String reason, IOException e) {
     failedWrites++;
-    if (unavailableReason == null) {
+    boolean first = unavailableReason == null;
+    if (first) {
       LOG.warn("Spool unavailable, appends are answered UNAVAILABLE until a write succeeds: {}", reason, e);
       nextProbeAtNanos = time.nanoTime() + probeIntervalNanos;
-      unavailableReason = reason;
-      // When this failed on an event loop, the writer may sleep with no probe due: it must wake to probe.
-      wakeUnconditionally();
     } else if (failureLog.tryAcquire()) {
       LOG.warn("Spool still unavailable ({} failed writes so far): {}", failedWrites, reason);
     }
     unavailableReason = reason;
+    if (first) {
+      // When this failed on an event loop, the writer may sleep with no probe due: it must wake to probe.
+      wakeUnconditionally();
+    }
   }
 
   private void writable() {
